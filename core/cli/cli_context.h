@@ -1,0 +1,31 @@
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace psr::store {
+class Workspace;
+}
+
+namespace psr::cli {
+
+/// State shared by every subcommand: global options and the action the parse selected.
+struct CliContext {
+  std::string workspaceDir;  // --workspace / -w
+  bool verbose = false;
+  /// Set by a subcommand's callback; run after parsing so errors are handled in one place.
+  std::function<int()> action;
+
+  /// The workspace selected by --workspace, $PSR_WORKSPACE or the default, opened.
+  std::unique_ptr<store::Workspace> openWorkspace() const;
+};
+
+/// Each area adds its subcommands to the root app.
+void addWorkspaceCommands(CLI::App& app, CliContext& ctx);
+
+}  // namespace psr::cli

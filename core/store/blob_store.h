@@ -1,0 +1,29 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace psr::store {
+
+/// Content-addressed files: `root/ab/abcdef…` named by the SHA-256 of their bytes.
+/// Writes go to a temporary file that is fsync'ed and renamed, so a reader never sees a torn blob.
+class BlobStore {
+ public:
+  explicit BlobStore(std::filesystem::path root);
+
+  /// Stores the bytes (no-op when present) and returns their SHA-256 hex digest.
+  std::string put(std::string_view bytes) const;
+  bool contains(std::string_view sha256) const;
+  std::filesystem::path pathOf(std::string_view sha256) const;
+  /// Reads a blob and checks its digest; throws NotFound or Corrupt.
+  std::string read(std::string_view sha256) const;
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path root_;
+};
+
+/// True for a 64-character lower-case hex string.
+bool isSha256Hex(std::string_view text);
+
+}  // namespace psr::store
