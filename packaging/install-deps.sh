@@ -8,10 +8,14 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git dpkg-dev file
   # Qt 6.4 (Widgets, Charts, Svg for OpenMoji artwork, Test) and its GL headers
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libgl-dev
+  # Qt6Charts' CMake config needs Qt6OpenGL's, which qt6-base-dev only recommends
+  libqt6opengl6-dev
   # engine: LibTorch 1.13 CPU and the fast BLAS (reference BLAS made a training step ~8x slower)
   libtorch-dev libopenblas0-openmp
   # image codecs and processing (OpenCV 4.6, only the modules the studio links)
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  # emoji world: npm tarballs (zlib) and OpenMoji SVG artwork (librsvg + cairo)
+  zlib1g-dev librsvg2-dev
   # storage, logging, config, CLI
   libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   # tests and benchmarks

@@ -37,11 +37,12 @@ void addLogSink(const spdlog::sink_ptr& sink) { state().dist->add_sink(sink); }
 
 void removeLogSink(const spdlog::sink_ptr& sink) { state().dist->remove_sink(sink); }
 
-void addFileLog(const std::filesystem::path& dir, const std::string& name) {
+spdlog::sink_ptr addFileLog(const std::filesystem::path& dir, const std::string& name) {
   auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
       (dir / (name + ".log")).string(), 5 * 1024 * 1024, 5);
   file->set_level(spdlog::level::debug);
   addLogSink(file);
+  return file;
 }
 
 void setConsoleLogLevel(spdlog::level::level_enum level) { state().console->set_level(level); }
