@@ -18,7 +18,8 @@ set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "graphics")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-openmp")
+# The Qt platform plugins (xcb, wayland) are only recommended by libqt6gui6, yet needed to start.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-openmp, qt6-qpa-plugins")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "nodejs, npm")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
   "Multi-subject personalised image generation studio.\n Compose images from 1-4 subject references, curate synthetic multi-subject\n data, train with SFT and Flow-GRPO pairwise subject-consistency rewards and\n benchmark models, on CPU or CUDA GPUs.")
