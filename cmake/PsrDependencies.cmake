@@ -45,3 +45,19 @@ if(PSR_BUILD_GUI OR PSR_BUILD_TESTS)
 else()
   set(PSR_QT_VERSION "")
 endif()
+
+# The emoji world (asset import, catalog, renderer) needs OpenCV's codecs, zlib for the npm
+# tarballs and librsvg + cairo for OpenMoji's SVGs; the engine-only GPU build leaves it out.
+include(CMakeDependentOption)
+cmake_dependent_option(PSR_WITH_WORLD "Build the emoji world: asset import, catalog, scene renderer"
+                       ON "PSR_WITH_OPENCV" OFF)
+if(PSR_WITH_WORLD)
+  find_package(ZLIB REQUIRED)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(PSR_RSVG REQUIRED IMPORTED_TARGET librsvg-2.0 cairo)
+endif()
+
+# The OpenAI-compatible provider plugin speaks HTTP(S) through libcurl.
+if(PSR_BUILD_PLUGINS)
+  find_package(CURL REQUIRED)
+endif()

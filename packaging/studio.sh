@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 ./packaging/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target psr psr-studio -- -j"$(nproc)"
+# The embedded world: pinned npm artwork, verified, imported once into the default workspace.
+./packaging/fetch-assets.sh
+build/release/bin/psr workspace init >/dev/null
+build/release/bin/psr assets import
 studio=build/release/bin/psr-studio
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
   echo "studio.sh: no display found; starting PSR Studio under a virtual X server (xvfb-run)." >&2

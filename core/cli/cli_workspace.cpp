@@ -36,10 +36,10 @@ void addWorkspaceCommands(CLI::App& app, CliContext& ctx) {
   auto* init = ws->add_subcommand("init", "Create a workspace in DIR (a new or empty folder); "
                                           "an existing workspace is opened and upgraded in place");
   auto dir = std::make_shared<std::string>();
-  init->add_option("DIR", *dir, "Workspace folder")->required();
+  init->add_option("DIR", *dir, "Workspace folder (default: the selected workspace, see --workspace)");
   init->callback([&ctx, dir] {
-    ctx.action = [dir] {
-      auto workspace = store::Workspace::create(*dir);
+    ctx.action = [&ctx, dir] {
+      auto workspace = store::Workspace::create(resolveWorkspaceDir(dir->empty() ? ctx.workspaceDir : *dir));
       std::cout << "workspace ready: " << workspace->dir().string() << "\n";
       return int(kExitOk);
     };

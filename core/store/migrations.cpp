@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "store/database.h"
 #include "store/schema_v1.sql.h"
+#include "store/schema_v2.sql.h"
 
 namespace psr::store {
 
@@ -13,6 +14,7 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "foundation: blobs, datasets, samples, reviews, models, checkpoints, jobs, metrics, bench",
        kSchemaV1},
+      {2, "emoji world: vendors, categories, identities, accessories, actions, backgrounds", kSchemaV2},
   };
   return all;
 }
