@@ -7,6 +7,7 @@
 #include "store/database.h"
 #include "store/schema_v1.sql.h"
 #include "store/schema_v2.sql.h"
+#include "store/schema_v3.sql.h"
 
 namespace psr::store {
 
@@ -15,6 +16,7 @@ const std::vector<Migration>& migrations() {
       {1, "foundation: blobs, datasets, samples, reviews, models, checkpoints, jobs, metrics, bench",
        kSchemaV1},
       {2, "emoji world: vendors, categories, identities, accessories, actions, backgrounds", kSchemaV2},
+      {3, "synthesis runs; per-sample scene, prompt, source image and consistency", kSchemaV3},
   };
   return all;
 }
