@@ -16,6 +16,8 @@ PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # emoji world: npm tarballs (zlib) and OpenMoji SVG artwork (librsvg + cairo)
   zlib1g-dev librsvg2-dev
+  # OpenAI-compatible provider plugin (HTTP/HTTPS client)
+  libcurl4-openssl-dev
   # storage, logging, config, CLI
   libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   # tests and benchmarks
