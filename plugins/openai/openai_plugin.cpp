@@ -1,0 +1,22 @@
+// The OpenAI-compatible provider plugin. It registers the chat client that the prompt-writer,
+// captioner and judge providers are built on: "openai", made from OpenAiConfig's JSON.
+#include <nlohmann/json.hpp>
+
+#include "openai/openai_client.h"
+#include "plugin/plugin_api.h"
+
+namespace {
+
+const psr::plugin::PluginInfo kInfo{psr::plugin::kAbiVersion, "openai", PSR_OPENAI_PLUGIN_VERSION,
+                                    "OpenAI-compatible HTTP chat models (LLM, MLLM, VLM judge)"};
+
+}  // namespace
+
+PSR_PLUGIN_EXPORT const psr::plugin::PluginInfo* psr_plugin_info() { return &kInfo; }
+
+PSR_PLUGIN_EXPORT void psr_plugin_register(psr::plugin::Registry* registry) {
+  auto log = registry->log();
+  registry->add<psr::openai::ChatClient>("openai", [log](const nlohmann::json& config) {
+    return std::make_shared<psr::openai::OpenAiClient>(psr::openai::OpenAiConfig::fromJson(config), log);
+  });
+}
