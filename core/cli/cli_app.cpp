@@ -43,6 +43,7 @@ int run(int argc, char** argv) {
 #ifdef PSR_WITH_WORLD
   addAssetCommands(app, ctx);
   addWorldCommands(app, ctx);
+  addDataCommands(app, ctx);
 #endif
 
   try {

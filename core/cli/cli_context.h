@@ -30,6 +30,7 @@ void addWorkspaceCommands(CLI::App& app, CliContext& ctx);
 #ifdef PSR_WITH_WORLD
 void addAssetCommands(CLI::App& app, CliContext& ctx);
 void addWorldCommands(CLI::App& app, CliContext& ctx);
+void addDataCommands(CLI::App& app, CliContext& ctx);
 #endif
 
 }  // namespace psr::cli

@@ -15,7 +15,7 @@
 namespace psr::store {
 namespace {
 
-void writeAllAndSync(const std::filesystem::path& file, std::string_view bytes) {
+void writeAll(const std::filesystem::path& file, std::string_view bytes, bool sync) {
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error("cannot create " + file.string() + ": " + std::strerror(errno), ErrorCode::Io);
   std::size_t written = 0;
@@ -30,7 +30,7 @@ void writeAllAndSync(const std::filesystem::path& file, std::string_view bytes) 
     }
     written += std::size_t(n);
   }
-  const bool synced = ::fsync(fd) == 0;
+  const bool synced = !sync || ::fsync(fd) == 0;
   ::close(fd);
   if (!synced) {
     ::unlink(file.c_str());
@@ -62,22 +62,34 @@ bool BlobStore::contains(std::string_view sha256) const {
 
 std::string BlobStore::put(std::string_view bytes) const {
   const std::string digest = sha256Hex(bytes);
-  const auto target = pathOf(digest);
+  putKnown(digest, bytes, Durability::Immediate);
+  return digest;
+}
+
+void BlobStore::putKnown(std::string_view sha256, std::string_view bytes, Durability durability) const {
+  const auto target = pathOf(sha256);
   std::error_code ec;
-  if (std::filesystem::exists(target, ec)) return digest;
+  const auto existing = std::filesystem::file_size(target, ec);
+  if (!ec && existing == bytes.size()) return;
   std::filesystem::create_directories(target.parent_path(), ec);
   if (ec) throw Error("cannot create " + target.parent_path().string() + ": " + ec.message(), ErrorCode::Io);
   // Unique temp name per writer so concurrent puts of the same blob never share a file.
   static std::atomic<unsigned> counter{0};
-  const auto temp = target.parent_path() /
-                    ("." + digest + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++));
-  writeAllAndSync(temp, bytes);
+  const auto temp = target.parent_path() / ("." + std::string(sha256) + ".tmp." + std::to_string(::getpid()) + "." +
+                                            std::to_string(counter++));
+  writeAll(temp, bytes, durability == Durability::Immediate);
   std::filesystem::rename(temp, target, ec);
   if (ec) {
     std::filesystem::remove(temp);
     throw Error("cannot move blob into place at " + target.string() + ": " + ec.message(), ErrorCode::Io);
   }
-  return digest;
+}
+
+void BlobStore::syncFilesystem() const {
+  const int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const bool synced = fd >= 0 && ::syncfs(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!synced) throw Error("cannot flush the blob files under " + root_.string() + " to disk", ErrorCode::Io);
 }
 
 std::string BlobStore::read(std::string_view sha256) const {

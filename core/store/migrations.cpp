@@ -8,6 +8,7 @@
 #include "store/schema_v1.sql.h"
 #include "store/schema_v2.sql.h"
 #include "store/schema_v3.sql.h"
+#include "store/schema_v4.sql.h"
 
 namespace psr::store {
 
@@ -17,6 +18,7 @@ const std::vector<Migration>& migrations() {
        kSchemaV1},
       {2, "emoji world: vendors, categories, identities, accessories, actions, backgrounds", kSchemaV2},
       {3, "synthesis runs; per-sample scene, prompt, source image and consistency", kSchemaV3},
+      {4, "per-sample content hash for duplicate detection", kSchemaV4},
   };
   return all;
 }
