@@ -4,6 +4,7 @@
 #include <string>
 
 #include <ATen/Parallel.h>
+#include <ATen/core/Tensor.h>
 #include <torch/version.h>
 
 namespace psr::compat {
@@ -15,5 +16,9 @@ bool builtWithCuda();
 int cudaDeviceCount();
 std::string cudaDeviceName(int index);
 long long cudaDeviceMemory(int index);
+
+/// softmax(q·kᵀ/√D + bias)·v for q [B,H,Lq,D] and k, v [B,H,Lk,D]; `bias` is additive (0 / -inf),
+/// broadcastable to [B,H,Lq,Lk], or undefined. LibTorch 2.x runs its fused kernel; 1.13 has none.
+at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& bias);
 
 }  // namespace psr::compat

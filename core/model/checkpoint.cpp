@@ -1,0 +1,121 @@
+#include "model/checkpoint.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "tensor/tensor_io.h"
+
+namespace psr::model {
+namespace {
+
+std::string listOf(const std::vector<std::string>& items) {
+  constexpr std::size_t kShown = 8;
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < kShown; ++i) out += (i ? ", " : "") + items[i];
+  if (items.size() > kShown) out += ", ... and " + std::to_string(items.size() - kShown) + " more";
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, at::Tensor>> stateDict(const torch::nn::Module& module) {
+  std::vector<std::pair<std::string, at::Tensor>> out;
+  for (const auto& p : module.named_parameters()) out.emplace_back(p.key(), p.value());
+  for (const auto& b : module.named_buffers()) out.emplace_back(b.key(), b.value());
+  return out;
+}
+
+void loadStateDict(torch::nn::Module& module, const std::map<std::string, at::Tensor>& tensors,
+                   const std::string& source) {
+  const auto own = stateDict(module);
+  std::vector<std::string> missing, unexpected, mismatched;
+  std::map<std::string, bool> known;
+  for (const auto& [name, tensor] : own) {
+    known[name] = true;
+    const auto it = tensors.find(name);
+    if (it == tensors.end())
+      missing.push_back(name);
+    else if (it->second.sizes() != tensor.sizes())
+      mismatched.push_back(name + " (file " + c10::str(it->second.sizes()) + ", model " + c10::str(tensor.sizes()) +
+                           ")");
+  }
+  for (const auto& [name, tensor] : tensors)
+    if (!known.count(name)) unexpected.push_back(name);
+  if (!missing.empty() || !unexpected.empty() || !mismatched.empty()) {
+    std::string msg = source + " does not match the model:";
+    if (!missing.empty()) msg += " " + std::to_string(missing.size()) + " missing [" + listOf(missing) + "];";
+    if (!unexpected.empty())
+      msg += " " + std::to_string(unexpected.size()) + " unexpected [" + listOf(unexpected) + "];";
+    if (!mismatched.empty())
+      msg += " " + std::to_string(mismatched.size()) + " shape mismatches [" + listOf(mismatched) + "];";
+    msg.pop_back();
+    throw Error(msg, ErrorCode::InvalidArgument);
+  }
+  at::NoGradGuard noGrad;
+  for (auto& [name, tensor] : own) tensor.copy_(tensors.at(name));
+}
+
+void saveWeights(const std::filesystem::path& path, const torch::nn::Module& module,
+                 const std::map<std::string, std::string>& metadata) {
+  tensor::saveTensors(path, stateDict(module), metadata);
+}
+
+void loadWeights(const std::filesystem::path& path, torch::nn::Module& module) {
+  const auto device = [&] {
+    const auto params = module.parameters();
+    return params.empty() ? c10::Device(c10::kCPU) : params.front().device();
+  }();
+  loadStateDict(module, tensor::loadTensors(path, device), path.string());
+}
+
+Generator createGenerator(const ModelConfig& config, const WordTokenizer& tokenizer) {
+  config.validate();
+  if (config.text.vocab_size > 0 && tokenizer.size() > config.text.vocab_size)
+    throw Error("the tokenizer has " + std::to_string(tokenizer.size()) + " tokens, the config's text encoder only " +
+                    std::to_string(config.text.vocab_size),
+                ErrorCode::InvalidArgument);
+  Generator g;
+  g.config = config;
+  g.dit = Dit(config.dit);
+  if (config.text.vocab_size > 0) g.text = TextEncoder(config.text);
+  g.tokenizer = tokenizer;
+  return g;
+}
+
+void saveGenerator(const std::filesystem::path& dir, const Generator& generator) {
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(dir / "config.json", std::ios::trunc);
+    out << nlohmann::json(generator.config).dump(2) << '\n';
+    if (!out.flush()) throw Error("cannot write " + (dir / "config.json").string(), ErrorCode::Io);
+  }
+  const std::map<std::string, std::string> meta{{"format", "psr-generator"}, {"config", generator.config.name}};
+  saveWeights(dir / "dit.safetensors", *generator.dit, meta);
+  if (generator.text) saveWeights(dir / "text_encoder.safetensors", *generator.text, meta);
+  if (generator.tokenizer) generator.tokenizer->save(dir / "vocab.txt");
+}
+
+Generator loadGenerator(const std::filesystem::path& dir, c10::Device device) {
+  std::ifstream in(dir / "config.json");
+  if (!in) throw Error("no config.json in checkpoint " + dir.string(), ErrorCode::NotFound);
+  ModelConfig config;
+  try {
+    config = nlohmann::json::parse(in).get<ModelConfig>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error((dir / "config.json").string() + ": " + e.what(), ErrorCode::Corrupt);
+  }
+  auto g = createGenerator(config, WordTokenizer::load(dir / "vocab.txt"));
+  g.dit->to(device);
+  loadWeights(dir / "dit.safetensors", *g.dit);
+  if (g.text) {
+    g.text->to(device);
+    loadWeights(dir / "text_encoder.safetensors", *g.text);
+  }
+  return g;
+}
+
+}  // namespace psr::model

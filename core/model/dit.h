@@ -1,0 +1,88 @@
+#pragma once
+// The multimodal DiT in the FLUX.1 layout, with references as extra image tokens.
+//
+// Causal structure (why a reference cache is exact): reference tokens are modulated with the
+// clean timestep t = 0 and no text, and each reference attends only to its own tokens. So the
+// keys/values of reference k in every block depend on image k and its positions alone, never on
+// the noisy target, the timestep or the prompt. Text and target tokens attend to
+// [text, target, all present references]. `forward` runs this as one masked joint sequence
+// (training); `encodeReferences` + `forwardCached` compute the reference keys/values once per
+// generation and then run only text + target tokens per step, with the same result.
+#include <cstdint>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/modulelist.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+
+#include "model/dit_blocks.h"
+#include "model/model_config.h"
+#include "model/rope.h"
+#include "model/text_condition.h"
+
+namespace psr::model {
+
+/// Reference images as latent tokens, concatenated in reference order.
+struct ReferenceTokens {
+  at::Tensor tokens;                  ///< [B or 1, Nr, in_channels]; undefined or Nr = 0: none
+  at::Tensor positions;               ///< [Nr, 3]
+  std::vector<std::int64_t> lengths;  ///< tokens of each reference (sum = Nr)
+  at::Tensor present;                 ///< [B, n] bool: false hides reference k from sample b; undefined = all
+  std::int64_t count() const { return std::int64_t(lengths.size()); }
+};
+
+/// Builds ReferenceTokens from per-reference token tensors [B or 1, h*w, C] and their grids.
+ReferenceTokens makeReferenceTokens(const std::vector<at::Tensor>& tokens, const std::vector<ImageGrid>& grids,
+                                    const ImageGrid& target, PositionEncoding encoding);
+
+/// Per-block keys/values of the reference tokens, computed once per generation.
+struct ReferenceCache {
+  std::vector<at::Tensor> keys;       ///< per block (double, then single): [Bc, H, Nr, D], RoPE applied
+  std::vector<at::Tensor> values;     ///< per block: [Bc, H, Nr, D]
+  std::vector<std::int64_t> lengths;  ///< tokens of each reference
+  bool empty() const { return lengths.empty(); }
+};
+
+/// The denoiser: predicts the flow velocity (noise − data) of the target tokens.
+class DitImpl : public torch::nn::Module {
+ public:
+  explicit DitImpl(DitConfig config);
+
+  /// Training path: one joint masked sequence [text, target, references]. `img` [B, N, C],
+  /// `imgPositions` [N, 3], `timesteps` [B] in [0, 1] (1 = noise), `guidance` [B] only with
+  /// guidance_embed. Returns the velocity [B, N, C].
+  at::Tensor forward(const at::Tensor& img, const at::Tensor& imgPositions, const at::Tensor& timesteps,
+                     const TextCondition& text, const ReferenceTokens& refs = {}, const at::Tensor& guidance = {});
+
+  /// Reference keys/values for every block; independent of prompt, timestep and target.
+  ReferenceCache encodeReferences(const ReferenceTokens& refs);
+
+  /// Sampling path: text and target tokens attend to [text, target, cached references].
+  /// `present` [B, n] bool hides references per sample (undefined = all present).
+  at::Tensor forwardCached(const at::Tensor& img, const at::Tensor& imgPositions, const at::Tensor& timesteps,
+                           const TextCondition& text, const ReferenceCache& cache, const at::Tensor& present = {},
+                           const at::Tensor& guidance = {});
+
+  const DitConfig& config() const { return config_; }
+
+  torch::nn::Linear img_in{nullptr}, txt_in{nullptr};
+  MlpEmbedder time_in{nullptr}, vector_in{nullptr}, guidance_in{nullptr};
+  torch::nn::ModuleList double_blocks{nullptr}, single_blocks{nullptr};
+  LastLayer final_layer{nullptr};
+
+ private:
+  at::Tensor conditioningVector(const at::Tensor& timesteps, const at::Tensor& pooled, const at::Tensor& guidance);
+  at::Tensor referenceVector();
+  void checkInputs(const at::Tensor& img, const at::Tensor& imgPositions, const at::Tensor& timesteps,
+                   const TextCondition& text, std::int64_t references) const;
+  void checkReferenceCount(std::int64_t references) const;
+  void checkReferences(const ReferenceTokens& refs) const;
+  void zeroInitModulation();
+
+  DitConfig config_;
+};
+TORCH_MODULE(Dit);
+
+}  // namespace psr::model
