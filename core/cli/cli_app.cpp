@@ -40,6 +40,7 @@ int run(int argc, char** argv) {
                "Print the versions of PSR Studio and its dependencies, and whether CUDA is available");
 
   addWorkspaceCommands(app, ctx);
+  addPluginCommands(app, ctx);
 #ifdef PSR_WITH_WORLD
   addAssetCommands(app, ctx);
   addWorldCommands(app, ctx);

@@ -1,8 +1,10 @@
 // `psr data synth|export|stats|bench`: the two-stage data pipeline and its exports.
 #include <csignal>
 #include <chrono>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -11,11 +13,17 @@
 #include "cli/exit_codes.h"
 #include "common/error.h"
 #include "common/logging.h"
+#include "common/paths.h"
 #include "pipeline/dataset_stats.h"
 #include "pipeline/export_psrbench.h"
 #include "pipeline/export_shards.h"
+#include "pipeline/grounded_prompt_writer.h"
+#include "pipeline/sample_writer.h"
 #include "pipeline/synthesize.h"
+#include "pipeline/world_providers.h"
+#include "plugin/plugin_loader.h"
 #include "store/workspace.h"
+#include "world/catalog.h"
 
 namespace psr::cli {
 namespace {
@@ -79,6 +87,8 @@ void printSynthReport(const pipeline::SynthReport& r) {
 
 struct SynthArgs {
   std::string subset, split = "train", dataset = "synthetic";
+  std::string promptWriter = pipeline::kWorldProviderName, captioner = pipeline::kWorldProviderName;
+  std::string providerConfig;
   long long count = 0, resume = 0;
   std::uint64_t seed = 0;
   int batch = 64, size = 64, threads = 2, writers = 2;
@@ -107,6 +117,62 @@ pipeline::SynthSpec specOf(const SynthArgs& a) {
   return spec;
 }
 
+/// The JSON of `--provider-config FILE` for `role` ("prompt_writer", "captioner"): the file's
+/// section of that name when it has per-role sections, else the whole file; {} without a file.
+json providerConfig(const std::string& file, const char* role) {
+  if (file.empty()) return json::object();
+  std::ifstream in(file);
+  if (!in) throw Error("cannot read --provider-config " + file, ErrorCode::NotFound);
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    throw Error("--provider-config " + file + " is not JSON: " + e.what(), ErrorCode::InvalidArgument);
+  }
+  if (!j.is_object()) throw Error("--provider-config " + file + " must hold a JSON object", ErrorCode::InvalidArgument);
+  if (!j.contains("prompt_writer") && !j.contains("captioner")) return j;
+  return j.value(role, json::object());
+}
+
+/// The plugin provider `name` for `Role`; throws InvalidArgument listing the names there are.
+template <class Role>
+std::shared_ptr<Role> pluginProvider(const plugin::Registry& registry, const std::string& name, const char* option,
+                                     const json& config, const std::vector<std::filesystem::path>& dirs) {
+  if (auto provider = registry.create<Role>(name, config)) return provider;
+  std::string names = pipeline::kWorldProviderName, folders;
+  for (const auto& n : registry.names<Role>()) names += ", " + n;
+  for (const auto& d : dirs) folders += (folders.empty() ? "" : ", ") + d.string();
+  throw Error(std::string(option) + " '" + name + "' is unknown; available: " + names + " (plugins are loaded from " +
+                  folders + "; add folders with PSR_PLUGIN_PATH)",
+              ErrorCode::InvalidArgument);
+}
+
+/// The built-in emoji-world providers with the named plugin prompt writer and captioner in place
+/// of the world's. The plugin providers are made once and shared by the worker threads (so one
+/// rate limit covers the run); the LLM's prompts keep the world's scenes (GroundedPromptWriter)
+/// so the renderer-backed stages downstream still have their ground truth.
+pipeline::ProviderFactory selectedProviders(const SynthArgs& a, const world::WorldCatalog& catalog, int imageSize) {
+  const auto dirs = pluginDirs();
+  plugin::Registry registry(logger());
+  plugin::loadPlugins(dirs, registry);
+  std::shared_ptr<pipeline::PromptWriter> writer;
+  std::shared_ptr<pipeline::Captioner> captioner;
+  if (a.promptWriter != pipeline::kWorldProviderName) {
+    writer = pluginProvider<pipeline::PromptWriter>(registry, a.promptWriter, "--prompt-writer",
+                                                    providerConfig(a.providerConfig, "prompt_writer"), dirs);
+  }
+  if (a.captioner != pipeline::kWorldProviderName) {
+    captioner = pluginProvider<pipeline::Captioner>(registry, a.captioner, "--captioner",
+                                                    providerConfig(a.providerConfig, "captioner"), dirs);
+  }
+  return [&catalog, imageSize, writer, captioner] {
+    pipeline::ProviderSet set = pipeline::worldProviders(catalog, imageSize);
+    if (writer) set.promptWriter = std::make_shared<pipeline::GroundedPromptWriter>(writer, set.promptWriter);
+    if (captioner) set.captioner = captioner;
+    return set;
+  };
+}
+
 void addSynth(CLI::App& data, CliContext& ctx) {
   auto a = std::make_shared<SynthArgs>();
   auto* synth =
@@ -126,6 +192,13 @@ void addSynth(CLI::App& data, CliContext& ctx) {
                     "Reject below this per-subject detector confidence (0-1)");
   synth->add_option("--max-copy-paste", a->filters.maxCopyPaste,
                     "Reject above this reference-to-target copy-paste similarity (0-1)");
+  synth->add_option("--prompt-writer", a->promptWriter,
+                    "Prompt writer (LLM): emoji-world (built-in) or a plugin's, e.g. openai");
+  synth->add_option("--captioner", a->captioner,
+                    "Captioner (MLLM): emoji-world (built-in) or a plugin's, e.g. openai");
+  synth->add_option("--provider-config", a->providerConfig,
+                    "JSON settings of the plugin providers: one object for both, or "
+                    "{\"prompt_writer\": {...}, \"captioner\": {...}}");
   synth->add_flag("--json", a->json, "Print the report as JSON");
   synth->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
@@ -139,9 +212,20 @@ void addSynth(CLI::App& data, CliContext& ctx) {
         throw Error("--resume continues a run with its stored spec; leave out --subset and --count",
                     ErrorCode::InvalidArgument);
       }
-      const auto spec = specOf(*a);
+      auto spec = specOf(*a);
       if (a->json) setConsoleLogLevel(spdlog::level::warn);
       auto ws = ctx.openWorkspace();
+      // Outlives the run: the providers' factory refers to it.
+      std::optional<world::WorldCatalog> catalog;
+      if (a->promptWriter != pipeline::kWorldProviderName || a->captioner != pipeline::kWorldProviderName) {
+        const int imageSize = a->resume == 0
+                                  ? spec.imageSize
+                                  : pipeline::SynthSpec::fromJson(pipeline::loadRun(ws->db(), a->resume).spec).imageSize;
+        catalog = world::WorldCatalog::load(*ws);
+        spec.providers = selectedProviders(*a, *catalog, imageSize);
+      } else if (!a->providerConfig.empty()) {
+        logger()->warn("--provider-config is not used: the built-in emoji-world providers take no settings");
+      }
       CancellationToken cancel;
       InterruptGuard guard(cancel);
       const auto report = pipeline::synthesize(*ws, spec, throttledProgress(!a->json), cancel);

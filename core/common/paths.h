@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <vector>
 
 namespace psr {
 
@@ -11,5 +12,10 @@ std::filesystem::path defaultWorkspaceDir();
 
 /// The workspace a CLI command acts on: `--workspace`, else `$PSR_WORKSPACE`, else the default.
 std::filesystem::path resolveWorkspaceDir(const std::filesystem::path& explicitDir);
+
+/// Folders plugins are loaded from, in order and without repeats: each entry of
+/// `$PSR_PLUGIN_PATH` (colon-separated), then `<executable dir>/../lib/psr-studio/plugins`, the
+/// install layout that the build tree mirrors. The folders need not exist.
+std::vector<std::filesystem::path> pluginDirs();
 
 }  // namespace psr

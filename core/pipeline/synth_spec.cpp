@@ -16,6 +16,8 @@ const char* rejectReasonName(RejectReason reason) {
       return "copy_paste";
     case RejectReason::Duplicate:
       return "duplicate";
+    case RejectReason::ProviderError:
+      return "provider_error";
   }
   return "unknown";
 }

@@ -19,10 +19,12 @@ struct FilterThresholds {
   double maxCopyPaste = 0.9;           // per subject, copyPasteSimilarity of the box crops
 };
 
-/// Why a candidate sample was dropped.
-enum class RejectReason { Consistency, DetectorConfidence, CopyPaste, Duplicate };
+/// Why a candidate sample was dropped. ProviderError: a provider failed on this attempt (an
+/// HTTP model gave up after its retries or answered with something unusable).
+enum class RejectReason { Consistency, DetectorConfidence, CopyPaste, Duplicate, ProviderError };
 
-/// Database/JSON spelling: "consistency", "detector_confidence", "copy_paste", "duplicate".
+/// Database/JSON spelling: "consistency", "detector_confidence", "copy_paste", "duplicate",
+/// "provider_error".
 const char* rejectReasonName(RejectReason reason);
 
 /// What a synthesis run makes. Stored (without the provider factory) as the run's spec, so a

@@ -2,9 +2,11 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -78,13 +80,21 @@ nlohmann::json providerNames(const ProviderSet& p) {
           {"scorer", p.scorer->name()}};
 }
 
+/// Whether an attempt's error is one sample's bad luck with a provider (a request that failed
+/// after its retries: Io; an unusable answer: Corrupt) rather than a reason to stop the run.
+bool isProviderFailure(const Error& e) { return e.code() == ErrorCode::Io || e.code() == ErrorCode::Corrupt; }
+
 /// Makes the batch's candidates on one worker per provider set; accepted candidates' blobs go to
-/// the blob writer as soon as they are encoded. Rethrows the first worker error.
+/// the blob writer as soon as they are encoded. A provider failure rejects its attempt
+/// (provider_error), unless every attempt of the batch failed so: then the provider is down or
+/// misconfigured and the run stops with the first failure instead of spending its attempt budget
+/// on it. Rethrows the first other worker error.
 std::vector<Candidate> runBatch(const std::vector<Attempt>& attempts, std::vector<ProviderSet>& sets,
                                 const world::WorldCatalog& catalog, const SynthSpec& spec,
                                 const std::unordered_set<std::string>& hashes, BlobWriter& writer,
                                 const CancellationToken& cancel) {
   std::vector<Candidate> out(attempts.size());
+  std::vector<std::optional<Error>> providerFailures(attempts.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::vector<std::exception_ptr> errors(sets.size());
@@ -92,7 +102,16 @@ std::vector<Candidate> runBatch(const std::vector<Attempt>& attempts, std::vecto
     try {
       for (std::size_t i; !failed && (i = next++) < attempts.size();) {
         CandidateInput in{attempts[i].seq, attempts[i].subset, spec.split, spec.seed, spec.filters, cancel};
-        out[i] = makeCandidate(sets[t], catalog, in, hashes);
+        try {
+          out[i] = makeCandidate(sets[t], catalog, in, hashes);
+        } catch (const Error& e) {
+          if (!isProviderFailure(e)) throw;
+          logger()->warn("synthesis attempt {} rejected (provider_error): {}", attempts[i].seq, e.what());
+          providerFailures[i] = e;
+          out[i].seq = attempts[i].seq;
+          out[i].subset = attempts[i].subset;
+          out[i].reject = RejectReason::ProviderError;
+        }
         if (out[i].reject) continue;
         writer.submit(out[i].target.sha256, out[i].target.bytes);
         writer.submit(out[i].source.sha256, out[i].source.bytes);
@@ -110,6 +129,12 @@ std::vector<Candidate> runBatch(const std::vector<Attempt>& attempts, std::vecto
   for (auto& th : threads) th.join();
   for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);
+  }
+  if (std::all_of(providerFailures.begin(), providerFailures.end(), [](const auto& e) { return e.has_value(); })) {
+    const Error& first = *providerFailures.front();
+    throw Error("all " + std::to_string(attempts.size()) + " attempts of a batch failed in a provider, so the run " +
+                    "stops (resume it once the provider works); the first failure: " + first.what(),
+                first.code());
   }
   return out;
 }

@@ -1,9 +1,15 @@
 // The OpenAI-compatible provider plugin. It registers the chat client that the prompt-writer,
 // captioner and judge providers are built on: "openai", made from OpenAiConfig's JSON.
+// With the emoji world's pipeline it also registers the prompt writer and captioner "openai",
+// made from the same JSON; each owns its client, so its rate limit covers every thread sharing it.
 #include <nlohmann/json.hpp>
 
 #include "openai/openai_client.h"
 #include "plugin/plugin_api.h"
+#ifdef PSR_WITH_WORLD
+#include "openai/openai_captioner.h"
+#include "openai/openai_prompt_writer.h"
+#endif
 
 namespace {
 
@@ -19,4 +25,16 @@ PSR_PLUGIN_EXPORT void psr_plugin_register(psr::plugin::Registry* registry) {
   registry->add<psr::openai::ChatClient>("openai", [log](const nlohmann::json& config) {
     return std::make_shared<psr::openai::OpenAiClient>(psr::openai::OpenAiConfig::fromJson(config), log);
   });
+#ifdef PSR_WITH_WORLD
+  registry->add<psr::pipeline::PromptWriter>("openai", [log](const nlohmann::json& config) {
+    auto c = psr::openai::OpenAiConfig::fromJson(config);
+    return std::make_shared<psr::openai::OpenAiPromptWriter>(std::make_shared<psr::openai::OpenAiClient>(c, log),
+                                                             c.model);
+  });
+  registry->add<psr::pipeline::Captioner>("openai", [log](const nlohmann::json& config) {
+    auto c = psr::openai::OpenAiConfig::fromJson(config);
+    return std::make_shared<psr::openai::OpenAiCaptioner>(std::make_shared<psr::openai::OpenAiClient>(c, log),
+                                                          c.model);
+  });
+#endif
 }
