@@ -45,6 +45,11 @@ int run(int argc, char** argv) {
   addAssetCommands(app, ctx);
   addWorldCommands(app, ctx);
   addDataCommands(app, ctx);
+  addPerceiveCommands(app, ctx);
+  addScoreCommand(app, ctx);
+  addGenerateCommands(app, ctx);
+  addTrainCommands(app, ctx);
+  addEvalCommands(app, ctx);
 #endif
 
   try {

@@ -32,6 +32,11 @@ void addPluginCommands(CLI::App& app, CliContext& ctx);
 void addAssetCommands(CLI::App& app, CliContext& ctx);
 void addWorldCommands(CLI::App& app, CliContext& ctx);
 void addDataCommands(CLI::App& app, CliContext& ctx);
+void addPerceiveCommands(CLI::App& app, CliContext& ctx);
+void addScoreCommand(CLI::App& app, CliContext& ctx);
+void addGenerateCommands(CLI::App& app, CliContext& ctx);
+void addTrainCommands(CLI::App& app, CliContext& ctx);
+void addEvalCommands(CLI::App& app, CliContext& ctx);
 #endif
 
 }  // namespace psr::cli

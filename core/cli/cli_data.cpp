@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_context.h"
+#include "cli/interrupt_guard.h"
 #include "cli/exit_codes.h"
 #include "common/error.h"
 #include "common/logging.h"
@@ -29,31 +30,6 @@ namespace psr::cli {
 namespace {
 
 using nlohmann::json;
-
-// SIGINT sets the run's token; the runner stops after the batch in flight commits.
-CancellationToken* gInterruptToken = nullptr;
-
-extern "C" void onInterrupt(int) {
-  if (gInterruptToken) gInterruptToken->cancel();
-}
-
-/// Installs the SIGINT handler for the lifetime of a command and restores the default after.
-class InterruptGuard {
- public:
-  explicit InterruptGuard(CancellationToken& token) {
-    gInterruptToken = &token;
-    previous_ = std::signal(SIGINT, onInterrupt);
-  }
-  ~InterruptGuard() {
-    std::signal(SIGINT, previous_);
-    gInterruptToken = nullptr;
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  void (*previous_)(int) = SIG_DFL;
-};
 
 /// A stderr progress line, redrawn at most five times a second.
 ProgressFn throttledProgress(bool enabled) {

@@ -26,20 +26,20 @@ ModelConfig tinyPreset() {
 }
 
 ModelConfig defaultPreset() {
-  // Sized with tests/model/bench_dit: a batch-16 training step with two references is ~145 GFLOP
-  // (forward + backward) and runs at ~75% of the process's matmul peak, so two quiet cores
-  // (~100 GFLOP/s) take ~2 s and ~5,000 steps fit the 3-hour budget. Patch 8 rather than 4:
-  // 4x fewer tokens made the step ~5.7x cheaper.
+  // Sized with tests/model/bench_dit and the 20 MB shipping limit: 7.6M DiT parameters are
+  // ~15 MB in fp16 (hidden 256 gave 13.4M, 27 MB). A batch-16 training step with two
+  // references is ~80 GFLOP (forward + backward), ~1 s on two quiet cores. Patch 8 rather
+  // than 4: 4x fewer tokens made the step ~5.7x cheaper.
   ModelConfig c;
   c.name = "default";
-  c.dit.hidden = 256;
+  c.dit.hidden = 192;
   c.dit.num_heads = 4;
   c.dit.depth_double = 4;
   c.dit.depth_single = 4;
-  c.dit.axes_dim = {8, 28, 28};
+  c.dit.axes_dim = {8, 20, 20};
   c.dit.in_channels = 3 * 8 * 8;
-  c.dit.context_dim = c.dit.vec_dim = 256;
-  c.text = {1024, 256, 2, 4, 32, 256};
+  c.dit.context_dim = c.dit.vec_dim = 192;
+  c.text = {1024, 192, 2, 4, 32, 192};
   c.codec = {"pixel-patch", 8, 64};
   return c;
 }

@@ -1,0 +1,151 @@
+// `psr train sft --config JOB.json`: the SFT trainer with its data source, progress on stderr,
+// metrics/checkpoints in the workspace, SIGINT = save and stop (exit 130), automatic resume.
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_context.h"
+#include "cli/exit_codes.h"
+#include "cli/interrupt_guard.h"
+#include "common/error.h"
+#include "store/workspace.h"
+#include "train/shard_source.h"
+#include "train/sft_trainer.h"
+#include "train_data/generator_io.h"
+#include "train_data/run_log.h"
+#include "train_data/world_source.h"
+#include "world/catalog.h"
+
+namespace psr::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct SftArgs {
+  std::string config, out;
+  std::int64_t steps = 0, jobId = 0;
+  bool json = false;
+};
+
+json readJobFile(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw Error("cannot read job spec " + file.string(), ErrorCode::NotFound);
+  try {
+    return json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw Error("job spec " + file.string() + " is not valid JSON: " + e.what(), ErrorCode::InvalidArgument);
+  }
+}
+
+std::vector<fs::path> shardPaths(const json& shards, const fs::path& base) {
+  std::vector<fs::path> paths;
+  auto add = [&](const json& p) {
+    if (!p.is_string()) throw Error("job spec: data.shards must be a path or a list of paths", ErrorCode::InvalidArgument);
+    fs::path path = p.get<std::string>();
+    paths.push_back(path.is_absolute() ? path : base / path);
+  };
+  if (shards.is_array()) for (const auto& p : shards) add(p);
+  else add(shards);
+  return paths;
+}
+
+int runSftCommand(CliContext& ctx, const SftArgs& a) {
+  const fs::path jobFile = a.config;
+  auto spec = readJobFile(jobFile);
+  if (a.steps > 0) spec["steps"] = a.steps;
+  if (!a.out.empty()) spec["out"] = a.out;
+  auto config = train::SftConfig::fromJson(spec);
+  auto ws = ctx.openWorkspace();
+  if (config.out.empty()) config.out = config.name;
+  if (config.out.is_relative()) config.out = ws->runsDir() / config.out;
+  // Relative paths in a spec (init, shards) are under the workspace folder, so shipped specs
+  // work in any workspace; base/sft/rl name the shipped models.
+  if (!config.init.empty()) {
+    const auto s = config.init.string();
+    if (config.init.is_relative() && s != "base" && s != "sft" && s != "rl") config.init = ws->dir() / config.init;
+    config.init = train_data::resolveGenerator(config.init.string());
+  }
+
+  // Data: shards (paths relative to the workspace) or renders of the workspace's world.
+  std::unique_ptr<train::SampleSource> source;
+  std::unique_ptr<world::WorldCatalog> catalog;
+  if (config.data.contains("shards")) {
+    source = std::make_unique<train::ShardSource>(shardPaths(config.data["shards"], ws->dir()),
+                                                  config.references, config.seed);
+  } else if (config.data.contains("world")) {
+    catalog = std::make_unique<world::WorldCatalog>(world::WorldCatalog::load(*ws));
+    const int size = config.model ? int(config.model->codec.image_size) : 64;
+    source = std::make_unique<train_data::WorldSource>(
+        *catalog, train_data::WorldSourceOptions::fromJson(config.data["world"], config.steps, size), config.references,
+        config.seed);
+  } else {
+    throw Error("job spec: data must contain \"shards\" or \"world\"", ErrorCode::InvalidArgument);
+  }
+
+  auto record = config.toJson();
+  record["data_source"] = source->describe();
+  fs::create_directories(config.out);
+  std::ofstream(config.out / "job.json", std::ios::trunc) << record.dump(2) << '\n';
+  train_data::RunLog log(*ws, "sft", record, config.device, a.jobId);
+
+  train::SftHooks hooks;
+  InterruptGuard guard(hooks.cancel);
+  std::ofstream metricsFile(config.out / "metrics.jsonl", std::ios::app);
+  hooks.onMetrics = [&](std::int64_t step, std::int64_t steps, const std::map<std::string, double>& values) {
+    json line = {{"done", step}, {"total", steps}};
+    for (const auto& [k, v] : values) line[k] = v;
+    std::cerr << line.dump() << std::endl;
+    metricsFile << line.dump() << '\n' << std::flush;
+    log.metrics(step, values);
+  };
+  hooks.onSamples = [&](std::int64_t step, const at::Tensor& grid) {
+    char name[32];
+    std::snprintf(name, sizeof name, "step-%07lld.png", static_cast<long long>(step));
+    train_data::writeModelImage(config.out / "samples" / name, grid);
+  };
+  hooks.onCheckpoint = [&](std::int64_t step, const fs::path& dir) {
+    log.checkpoint(config.name, record, step, dir);
+    std::cerr << json{{"event", "checkpoint"}, {"step", step}, {"path", dir.string()}}.dump() << std::endl;
+  };
+  train::SftResult result;
+  try {
+    result = train::runSft(config, *source, hooks);
+  } catch (const Error& e) {
+    log.finish("failed", exitCodeFor(e.code()), e.what());
+    throw;
+  } catch (const std::exception& e) {
+    log.finish("failed", kExitError, e.what());
+    throw;
+  }
+  const int code = result.cancelled ? kExitCancelled : kExitOk;
+  log.finish(result.cancelled ? "cancelled" : "finished", code,
+             result.cancelled ? "stopped at step " + std::to_string(result.step) + " (checkpoint saved)" : "");
+  auto report = result.toJson();
+  report["job_id"] = log.jobId();
+  report["out"] = config.out.string();
+  if (a.json) std::cout << report.dump(2) << '\n';
+  else
+    std::cout << (result.cancelled ? "stopped" : "finished") << " at step " << result.step << "; checkpoint "
+              << result.checkpoint.string() << '\n';
+  return code;
+}
+
+}  // namespace
+
+void addTrainCommands(CLI::App& app, CliContext& ctx) {
+  auto* train = app.add_subcommand("train", "Train generators (SFT; RL follows)");
+  train->require_subcommand(1);
+  auto* sft = train->add_subcommand("sft", "Flow-matching SFT (full or LoRA) from a JSON job spec; resumes from the run's newest checkpoint");
+  auto sa = std::make_shared<SftArgs>();
+  sft->add_option("--config", sa->config, "Job spec JSON")->required();
+  sft->add_option("--out", sa->out, "Run folder (overrides the spec's out)");
+  sft->add_option("--steps", sa->steps, "Total steps (overrides the spec)");
+  sft->add_option("--job-id", sa->jobId, "The workspace job row this run belongs to (set by the studio)");
+  sft->add_flag("--json", sa->json, "Print the result as JSON");
+  sft->callback([&ctx, sa] { ctx.action = [&ctx, sa] { return runSftCommand(ctx, *sa); }; });
+}
+
+}  // namespace psr::cli

@@ -1,0 +1,55 @@
+#pragma once
+// The detector's second stage: a small CNN on a subject crop that names its category (the
+// phrase a grounding query asks for) and reads the accessories it wears and the action it does.
+// Crops give a subject ~4x the pixels it has on the detector's 16x16 grid, which is what
+// separating hundreds of categories at 64 px needs.
+#include <cstdint>
+
+#include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+
+#include "perceive/conv_block.h"
+
+namespace psr::perceive {
+
+/// Sizes of the crop classifier (part of the detector's config).
+struct SubjectClassifierOptions {
+  TORCH_ARG(std::int64_t, crop_size) = 32;
+  TORCH_ARG(std::int64_t, width) = 24;
+  TORCH_ARG(double, crop_margin) = 0.08;
+  TORCH_ARG(std::int64_t, categories) = 1;
+  TORCH_ARG(std::int64_t, accessories) = 1;
+  TORCH_ARG(std::int64_t, actions) = 1;  // class 0 is "no action"
+};
+
+/// Logits per crop.
+struct SubjectClassification {
+  at::Tensor category;   // [N,C]
+  at::Tensor accessory;  // [N,A] (multi-label)
+  at::Tensor action;     // [N,K]
+};
+
+class SubjectClassifierImpl : public torch::nn::Module {
+ public:
+  explicit SubjectClassifierImpl(const SubjectClassifierOptions& options);
+
+  /// Normalised crops [N,3,S,S] -> logits.
+  SubjectClassification forward(const at::Tensor& crops);
+
+  /// Unit-range images [B,3,H,W], boxes [N,4] in their pixels, imageIndex [N] -> model crops.
+  at::Tensor crops(const at::Tensor& unitImages, const at::Tensor& boxes, const at::Tensor& imageIndex) const;
+
+  /// Multiply-adds of one forward per crop.
+  double macsPerCrop() const;
+
+  SubjectClassifierOptions options;
+
+ private:
+  ConvBnAct stem_{nullptr}, down1_{nullptr}, mid1_{nullptr}, down2_{nullptr}, deep_{nullptr};
+  torch::nn::Linear category_{nullptr}, accessory_{nullptr}, action_{nullptr};
+};
+TORCH_MODULE(SubjectClassifier);
+
+}  // namespace psr::perceive

@@ -1,0 +1,327 @@
+#include "train/sft_trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include "common/error.h"
+#include "flow/flow_matching.h"
+#include "model/checkpoint.h"
+#include "model/generation.h"
+#include "model/text_encoder.h"
+#include "tensor/tensor_io.h"
+#include "train/adamw.h"
+#include "train/ema.h"
+#include "train/lora.h"
+#include "train/step_rng.h"
+
+namespace psr::train {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t kSampleBatchStep = std::int64_t(1) << 40;  // outside any run's steps
+
+std::string stepName(std::int64_t step) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "step-%07lld", static_cast<long long>(step));
+  return buf;
+}
+
+double learningRate(const SftConfig& c, std::int64_t step) {
+  if (step < c.warmup) return c.lr * double(step + 1) / double(c.warmup);
+  const double t = double(step - c.warmup) / double(std::max<std::int64_t>(1, c.steps - c.warmup));
+  const double cosine = 0.5 * (1.0 + std::cos(std::acos(-1.0) * std::min(1.0, t)));
+  return c.lr * (c.minLrFraction + (1.0 - c.minLrFraction) * cosine);
+}
+
+at::Tensor resized(const at::Tensor& images, std::int64_t size) {
+  if (images.size(-1) == size && images.size(-2) == size) return images;
+  return at::upsample_bilinear2d(images, {size, size}, false);
+}
+
+/// Rows of [references..., generated, target] into one image [3, rows*H, cols*W].
+at::Tensor sampleGrid(const TrainingBatch& batch, const at::Tensor& generated) {
+  const auto n = generated.size(0);
+  std::vector<at::Tensor> rows;
+  for (std::int64_t i = 0; i < n; ++i) {
+    std::vector<at::Tensor> cells;
+    for (const auto& slot : batch.references) cells.push_back(slot[i]);
+    cells.push_back(generated[i]);
+    cells.push_back(batch.target[i]);
+    rows.push_back(at::cat(cells, 2));
+  }
+  return at::cat(rows, 1);
+}
+
+struct TrainingModel {
+  model::Generator generator;
+  std::unique_ptr<Lora> lora;
+  std::vector<std::pair<std::string, at::Tensor>> trainable;
+};
+
+std::vector<std::pair<std::string, at::Tensor>> namedParameters(torch::nn::Module& m, const std::string& prefix) {
+  std::vector<std::pair<std::string, at::Tensor>> out;
+  for (const auto& item : m.named_parameters()) out.emplace_back(prefix + item.key(), item.value());
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json SftResult::toJson() const {
+  return {{"step", step}, {"resumed_from", resumedFrom}, {"cancelled", cancelled}, {"seconds", seconds},
+          {"samples_per_s", samplesPerSecond}, {"first_loss", firstLoss}, {"last_loss", lastLoss},
+          {"trainable_parameters", trainableParameters}, {"total_parameters", totalParameters},
+          {"checkpoint", checkpoint.string()}};
+}
+
+fs::path latestCheckpoint(const fs::path& out) {
+  const auto dir = out / "checkpoints";
+  if (!fs::is_directory(dir)) return {};
+  fs::path best;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const auto name = e.path().filename().string();
+    if (name.rfind("step-", 0) != 0 || !fs::exists(e.path() / "train_state.safetensors")) continue;
+    if (best.empty() || name > best.filename().string()) best = e.path();
+  }
+  return best;
+}
+
+SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks) {
+  if (c.out.empty()) throw Error("job spec: no \"out\" folder", ErrorCode::InvalidArgument);
+  if (c.threads > 0) at::set_num_threads(c.threads);
+  const c10::Device device(c.device);
+  fs::create_directories(c.out / "checkpoints");
+  fs::create_directories(c.out / "samples");
+
+  SftResult result;
+  const auto resume = latestCheckpoint(c.out);
+  std::map<std::string, at::Tensor> state;
+  std::map<std::string, std::string> stateMeta;
+  if (!resume.empty()) state = tensor::loadTensors(resume / "train_state.safetensors", c10::kCPU, &stateMeta);
+
+  // The model: fresh (seeded), or from `init`; a resumed full fine-tune restores its raw
+  // weights from the training state below.
+  TrainingModel tm;
+  at::manual_seed(c.seed);
+  if (!c.init.empty()) {
+    tm.generator = model::loadGenerator(c.init, device);
+  } else if (!resume.empty()) {
+    tm.generator = model::loadGenerator(resume, device);
+  } else {
+    const auto tokenizer = model::WordTokenizer::fromCorpus(source.corpus(), std::size_t(c.model->text.vocab_size));
+    tm.generator = model::createGenerator(*c.model, tokenizer);
+    tm.generator.dit->to(device);
+    tm.generator.text->to(device);
+  }
+  auto& g = tm.generator;
+  if (c.model && !c.init.empty()) throw Error("job spec: model and init exclude each other", ErrorCode::InvalidArgument);
+  if (c.loraRank > 0) {
+    LoraOptions lo;
+    lo.rank = c.loraRank;
+    lo.alpha = c.loraAlpha;
+    for (auto& p : g.text->parameters()) p.set_requires_grad(false);
+    tm.lora = std::make_unique<Lora>(*g.dit, "dit.", lo);
+    tm.trainable = tm.lora->parameters();
+  } else {
+    tm.trainable = namedParameters(*g.dit, "dit.");
+    for (auto& p : namedParameters(*g.text, "text.")) tm.trainable.push_back(p);
+  }
+  for (auto& p : g.dit->parameters()) result.totalParameters += p.numel();
+  for (auto& p : g.text->parameters()) result.totalParameters += p.numel();
+  for (auto& [name, p] : tm.trainable) result.trainableParameters += p.numel();
+
+  AdamW optimiser(tm.trainable, AdamWOptions{c.lr, 0.9, 0.999, 1e-8, c.weightDecay});
+  std::int64_t start = 0;
+  {
+    torch::NoGradGuard noGrad;
+    if (!resume.empty()) {
+      for (auto& [name, p] : tm.trainable) {
+        auto it = state.find("param/" + name);
+        if (it == state.end() || it->second.sizes() != p.sizes())
+          throw Error(resume.string() + ": training state lacks or mis-shapes 'param/" + name + "'", ErrorCode::Corrupt);
+        p.copy_(it->second);
+      }
+      start = std::stoll(stateMeta.at("step"));
+      optimiser.loadState(state, std::stoll(stateMeta.at("adam_steps")));
+    }
+  }
+  Ema ema(tm.trainable, c.ema);
+  if (!resume.empty()) ema.loadState(state, std::stoll(stateMeta.at("ema_updates")));
+  state.clear();
+  result.resumedFrom = start;
+  result.step = start;
+  result.checkpoint = resume;
+
+  const auto codec = model::makeCodec(g.config.codec);
+  const auto size = g.config.codec.image_size;
+  const model::ImageGrid grid{size / codec->pixelsPerToken(), size / codec->pixelsPerToken()};
+  const auto positions = model::gridPositions(grid, 0).to(device);
+
+  auto withAverage = [&](const std::function<void()>& body) {
+    ema.swap(tm.trainable);
+    if (tm.lora) {
+      torch::NoGradGuard noGrad;
+      tm.lora->refresh();
+    }
+    try {
+      body();
+    } catch (...) {
+      ema.swap(tm.trainable);
+      throw;
+    }
+    ema.swap(tm.trainable);
+  };
+
+  auto writeCheckpoint = [&](std::int64_t step) {
+    const auto finalDir = c.out / "checkpoints" / stepName(step);
+    const auto tmp = c.out / "checkpoints" / ("." + stepName(step) + ".tmp");
+    fs::remove_all(tmp);
+    withAverage([&] {
+      if (tm.lora) tm.lora->merge();
+      try {
+        model::saveGenerator(tmp, g);
+      } catch (...) {
+        if (tm.lora) tm.lora->restore();
+        throw;
+      }
+      if (tm.lora) tm.lora->restore();
+    });
+    std::vector<std::pair<std::string, at::Tensor>> tensors;
+    for (const auto& [name, p] : tm.trainable) tensors.emplace_back("param/" + name, p.detach());
+    for (auto& t : ema.state()) tensors.push_back(t);
+    for (auto& t : optimiser.state()) tensors.push_back(t);
+    tensor::saveTensors(tmp / "train_state.safetensors", tensors,
+                        {{"step", std::to_string(step)},
+                         {"adam_steps", std::to_string(optimiser.steps())},
+                         {"ema_updates", std::to_string(ema.updates())},
+                         {"job", c.toJson().dump()}});
+    fs::remove_all(finalDir);
+    fs::rename(tmp, finalDir);  // a checkpoint folder exists only when complete
+    result.checkpoint = finalDir;
+    // Keep the newest few.
+    std::vector<fs::path> all;
+    for (const auto& e : fs::directory_iterator(c.out / "checkpoints"))
+      if (e.path().filename().string().rfind("step-", 0) == 0) all.push_back(e.path());
+    std::sort(all.begin(), all.end());
+    for (std::size_t i = 0; i + std::size_t(std::max<std::int64_t>(1, c.keepCheckpoints)) < all.size(); ++i)
+      fs::remove_all(all[i]);
+    std::ofstream(c.out / "latest.json", std::ios::trunc)
+        << nlohmann::json{{"step", step}, {"checkpoint", finalDir.string()}}.dump() << '\n';
+    if (hooks.onCheckpoint) hooks.onCheckpoint(step, finalDir);
+  };
+
+  auto writeSamples = [&](std::int64_t step) {
+    if (!hooks.onSamples) return;
+    auto batch = source.batch(kSampleBatchStep, c.sampleCount);
+    batch.target = resized(batch.target, size);
+    for (auto& r : batch.references) r = resized(r, size);
+    model::GenerationRequest request;
+    request.prompts = batch.prompts;
+    request.references = batch.references;
+    for (std::int64_t i = 0; i < c.sampleCount; ++i) request.seeds.push_back(std::uint64_t(i));
+    request.steps = c.sampleSteps;
+    request.guidance = c.sampleGuidance;
+    at::Tensor generated;
+    withAverage([&] { generated = model::generateImages(g, request); });
+    g.dit->train();  // generation switched to eval mode
+    g.text->train();
+    hooks.onSamples(step, sampleGrid(batch, generated));
+  };
+
+  if (start == 0) writeSamples(0);  // the step-0 baseline
+
+  const auto t0 = std::chrono::steady_clock::now();
+  double lossSum = 0, gradSum = 0;
+  std::int64_t logged = 0, samplesSinceLog = 0;
+  auto lastLog = t0;
+  bool firstLoss = true;
+  g.dit->train();
+  g.text->train();
+  for (std::int64_t step = start; step < c.steps; ++step) {
+    if (hooks.cancel.isCancelled()) {
+      result.cancelled = true;
+      break;
+    }
+    const double lr = learningRate(c, step);
+    auto batch = source.batch(step, c.batch);
+    const auto b = batch.target.size(0);
+    // Classifier-free-guidance dropout, drawn from the step's own stream.
+    StepRng rng(c.seed, std::uint64_t(step), 2);
+    at::Tensor present = batch.present.defined() ? batch.present.clone() : at::Tensor();
+    for (std::int64_t i = 0; i < b; ++i) {
+      if (rng.uniform() < c.textDropout) batch.prompts[std::size_t(i)].clear();
+      if (rng.uniform() < c.referenceDropout && present.defined()) present[i].fill_(false);
+    }
+    std::vector<std::uint64_t> seeds;
+    for (std::int64_t i = 0; i < b; ++i) seeds.push_back(StepRng(c.seed, std::uint64_t(step), 3 + std::uint64_t(i)).next());
+    const auto timesteps =
+        flow::sampleTimesteps(b, c.timesteps, flow::cpuGenerator(StepRng(c.seed, std::uint64_t(step), 1000).next())).to(device);
+
+    auto x0 = codec->encode(resized(batch.target, size).to(device)).tokens;
+    auto noise = flow::seededNoise(seeds, {x0.size(1), x0.size(2)}).to(device);
+    auto xt = flow::interpolate(x0, noise, timesteps);
+    std::vector<at::Tensor> slots;
+    for (auto& r : batch.references) slots.push_back(resized(r, size).to(device));
+    auto refs = model::encodeReferenceImages(g, *codec, slots, grid, present.defined() ? present.to(device) : at::Tensor());
+    if (tm.lora) tm.lora->refresh();
+    auto text = model::encodePrompts(g, batch.prompts);
+    auto velocity = g.dit->forward(xt, positions, timesteps, text, refs);
+    auto loss = flow::flowMatchingLoss(velocity, x0, noise);
+    const double value = loss.item<double>();
+    if (!std::isfinite(value)) {
+      throw Error("non-finite loss (" + std::to_string(value) + ") at step " + std::to_string(step) +
+                      "; training stopped, the last good checkpoint is " +
+                      (result.checkpoint.empty() ? std::string("none") : result.checkpoint.string()),
+                  ErrorCode::Generic);
+    }
+    optimiser.zeroGrad();
+    loss.backward();
+    const double norm = clipGradNorm(tm.trainable, c.gradClip);
+    if (!std::isfinite(norm)) {
+      throw Error("non-finite gradient at step " + std::to_string(step) + "; the last good checkpoint is " +
+                      (result.checkpoint.empty() ? std::string("none") : result.checkpoint.string()),
+                  ErrorCode::Generic);
+    }
+    optimiser.step(lr);
+    ema.update(tm.trainable);
+    if (firstLoss) result.firstLoss = value;
+    firstLoss = false;
+    lossSum += value;
+    gradSum += norm;
+    ++logged;
+    samplesSinceLog += b;
+    result.step = step + 1;
+    const bool last = step + 1 == c.steps;
+    if ((step + 1) % c.logEvery == 0 || last) {
+      const auto now = std::chrono::steady_clock::now();
+      const double dt = std::chrono::duration<double>(now - lastLog).count();
+      result.lastLoss = lossSum / double(logged);
+      if (hooks.onMetrics)
+        hooks.onMetrics(step + 1, c.steps,
+                        {{"loss", result.lastLoss}, {"grad_norm", gradSum / double(logged)}, {"lr", lr},
+                         {"samples_per_s", dt > 0 ? double(samplesSinceLog) / dt : 0.0}});
+      lossSum = gradSum = 0;
+      logged = samplesSinceLog = 0;
+      lastLog = now;
+    }
+    if ((step + 1) % c.checkpointEvery == 0 && !last) writeCheckpoint(step + 1);
+    if (c.sampleEvery > 0 && (step + 1) % c.sampleEvery == 0 && !last) writeSamples(step + 1);
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto done = result.step - start;
+  result.samplesPerSecond = result.seconds > 0 ? double(done * c.batch) / result.seconds : 0.0;
+  if (result.checkpoint.empty() || result.checkpoint.filename() != stepName(result.step)) writeCheckpoint(result.step);
+  if (!result.cancelled && done > 0) writeSamples(result.step);
+  g.dit->eval();
+  g.text->eval();
+  return result;
+}
+
+}  // namespace psr::train

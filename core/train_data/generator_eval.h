@@ -1,0 +1,39 @@
+#pragma once
+// `psr eval generator`: a generator's quality on held-out identities, measured with the
+// perception models against its two reference points — the same model given no references
+// (reference-blind lower bound) and the world's own render of the target scene (oracle upper
+// bound). Per subject count: PSR (official), semantic and aesthetic means with bootstrap 95 %
+// intervals, normalised consistency (model − blind) / (oracle − blind), and the reference-use
+// probe (how much the images change when the references are removed).
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/cancel.h"
+#include "model/checkpoint.h"
+#include "perceive/perception_models.h"
+#include "world/catalog.h"
+
+namespace psr::train_data {
+
+struct GeneratorEvalSettings {
+  std::vector<int> subjectCounts{2, 3, 4};
+  int samples = 50;  ///< scenes per subject count
+  std::uint64_t seed = 20260;
+  std::int64_t steps = 20;
+  double guidance = 3.0;
+  int batch = 16;
+  int bootstrap = 1000;
+  CancellationToken cancel;
+  std::function<void(long long done, long long total)> progress;
+};
+
+nlohmann::json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& catalog,
+                                 perceive::PerceptionModels& perception, const GeneratorEvalSettings& settings);
+
+/// Mean and bootstrap 95 % interval of `values` (resampled `rounds` times with `seed`).
+nlohmann::json meanWithInterval(const std::vector<double>& values, int rounds, std::uint64_t seed);
+
+}  // namespace psr::train_data

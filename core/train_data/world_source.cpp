@@ -1,0 +1,186 @@
+#include "train_data/world_source.h"
+
+#include <ATen/ATen.h>
+
+#include "common/error.h"
+#include "perceive_data/image_tensor.h"
+#include "train/step_rng.h"
+#include "world/prompts.h"
+#include "world/renderer.h"
+#include "world/rng.h"
+#include "world/scene_sampler.h"
+
+namespace psr::train_data {
+
+namespace {
+
+enum class Task { T2i, Copy, Single, Multi };
+
+double number(const nlohmann::json& j, const char* key, double fallback) {
+  if (!j.contains(key)) return fallback;
+  if (!j[key].is_number() || j[key].get<double>() < 0)
+    throw Error(std::string("job spec: data.world.") + key + " must be a non-negative number", ErrorCode::InvalidArgument);
+  return j[key].get<double>();
+}
+
+at::Tensor toModel(const world::Image& image) {  // [3, H, W] float in [-1, 1]
+  return perceive_data::imageToTensor(image).to(at::kFloat).div(127.5).sub(1.0);
+}
+
+}  // namespace
+
+WorldSourceOptions WorldSourceOptions::fromJson(const nlohmann::json& j, std::int64_t steps, int size) {
+  if (!j.is_object()) throw Error("job spec: data.world must be an object", ErrorCode::InvalidArgument);
+  for (const auto& [key, value] : j.items()) {
+    static const std::vector<std::string> known = {"t2i", "copy", "single", "multi", "copy_end", "split"};
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      throw Error("job spec: unknown key data.world." + key, ErrorCode::InvalidArgument);
+  }
+  WorldSourceOptions o;
+  o.t2i = number(j, "t2i", o.t2i);
+  o.copy = number(j, "copy", o.copy);
+  o.single = number(j, "single", o.single);
+  o.multi = number(j, "multi", o.multi);
+  o.copyEnd = j.contains("copy_end") ? number(j, "copy_end", 0) : -1;
+  const auto split = j.value("split", std::string("train"));
+  if (split == "train") o.split = world::Split::Train;
+  else if (split == "all") o.split = std::nullopt;
+  else throw Error("job spec: data.world.split must be \"train\" or \"all\" (held-out identities are never trained on)",
+                   ErrorCode::InvalidArgument);
+  if (o.t2i + o.copy + o.single + o.multi <= 0) throw Error("job spec: data.world has no positive task share", ErrorCode::InvalidArgument);
+  o.steps = steps;
+  o.size = size;
+  return o;
+}
+
+nlohmann::json WorldSourceOptions::toJson() const {
+  return {{"t2i", t2i}, {"copy", copy}, {"copy_end", copyEnd}, {"single", single}, {"multi", multi},
+          {"split", split ? "train" : "all"}, {"size", size}};
+}
+
+struct WorldSource::Impl {
+  const world::WorldCatalog& catalog;
+  WorldSourceOptions options;
+  train::ReferenceMix mix;
+  std::uint64_t seed;
+  world::SceneRenderer renderer;
+
+  Impl(const world::WorldCatalog& c, WorldSourceOptions o, train::ReferenceMix m, std::uint64_t s)
+      : catalog(c), options(std::move(o)), mix(std::move(m)), seed(s), renderer(c) {}
+
+  Task pickTask(std::int64_t step, double u) const {
+    double copy = options.copy;
+    if (options.copyEnd >= 0) {
+      const double t = std::min(1.0, double(step) / double(std::max<std::int64_t>(1, options.steps)));
+      copy = options.copy + (options.copyEnd - options.copy) * t;
+    }
+    const double total = options.t2i + copy + options.single + options.multi;
+    double acc = options.t2i / total;
+    if (u < acc) return Task::T2i;
+    acc += copy / total;
+    if (u < acc) return Task::Copy;
+    acc += options.single / total;
+    if (u < acc) return Task::Single;
+    return Task::Multi;
+  }
+
+  struct Sample {
+    at::Tensor target;
+    std::vector<at::Tensor> refs;
+    std::string prompt;
+  };
+
+  Sample make(Task task, world::Rng& rng) {
+    Sample s;
+    world::SceneRequest req;
+    req.split = options.split;
+    if (task == Task::T2i) {
+      req.subjects = 1 + int(rng.below(2));
+      auto scene = world::randomScene(catalog, rng, req);
+      s.prompt = world::t2iPrompt(scene, catalog, rng);
+      s.target = toModel(renderer.render(scene, rng.next(), options.size).image);
+      return s;
+    }
+    req.subjects = task == Task::Multi ? mix.pick(rng.uniform(0, 1), {2, 3, 4}) : 1;
+    auto scene = world::randomScene(catalog, rng, req);
+    s.prompt = world::instruction(scene, catalog, rng);
+    const auto renderSeed = rng.next();
+    s.target = toModel(renderer.render(scene, renderSeed, options.size).image);
+    for (int k = 0; k < int(scene.subjects.size()); ++k) {
+      world::Scene ref;
+      if (task == Task::Copy) {
+        ref = scene;  // same identity, pose, size and place; only the background differs
+        ref.relations.clear();
+        for (int tries = 0; tries < 8 && ref.background == scene.background; ++tries)
+          ref.background = catalog.backgrounds[rng.below(catalog.backgrounds.size())].name;
+      } else {
+        ref = world::makeReferenceScene(scene, k, catalog, rng);
+      }
+      s.refs.push_back(toModel(renderer.render(ref, rng.next(), options.size).image));
+    }
+    return s;
+  }
+};
+
+WorldSource::WorldSource(const world::WorldCatalog& catalog, WorldSourceOptions options, train::ReferenceMix mix,
+                         std::uint64_t seed)
+    : impl_(std::make_unique<Impl>(catalog, std::move(options), std::move(mix), seed)) {}
+
+WorldSource::~WorldSource() = default;
+
+train::TrainingBatch WorldSource::batch(std::int64_t step, std::int64_t size) {
+  train::StepRng stepRng(impl_->seed, std::uint64_t(step), 7);
+  std::vector<Impl::Sample> samples;
+  std::size_t slots = 0;
+  for (std::int64_t i = 0; i < size; ++i) {
+    world::Rng rng(stepRng.next());
+    const auto task = impl_->pickTask(step, rng.uniform(0, 1));
+    samples.push_back(impl_->make(task, rng));
+    slots = std::max(slots, samples.back().refs.size());
+  }
+  train::TrainingBatch out;
+  std::vector<at::Tensor> targets;
+  for (auto& s : samples) {
+    targets.push_back(s.target);
+    out.prompts.push_back(s.prompt);
+  }
+  out.target = at::stack(targets);
+  if (slots > 0) {
+    out.present = at::zeros({size, std::int64_t(slots)}, at::kBool);
+    for (std::size_t k = 0; k < slots; ++k) {
+      std::vector<at::Tensor> column;
+      for (std::size_t i = 0; i < samples.size(); ++i) {
+        if (k < samples[i].refs.size()) {
+          column.push_back(samples[i].refs[k]);
+          out.present[std::int64_t(i)][std::int64_t(k)] = true;
+        } else {
+          column.push_back(at::zeros_like(samples[i].target));
+        }
+      }
+      out.references.push_back(at::stack(column));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> WorldSource::corpus() {
+  // Prompts of every task kind and subject count, so later stages' words are known.
+  std::vector<std::string> texts;
+  world::Rng rng(impl_->seed ^ 0xC0FFEEull);
+  for (int i = 0; i < 6000; ++i) {
+    world::SceneRequest req;
+    req.split = std::nullopt;  // vocabulary only: every category noun, no images
+    req.subjects = 1 + int(rng.below(4));
+    auto scene = world::randomScene(impl_->catalog, rng, req);
+    texts.push_back(world::t2iPrompt(scene, impl_->catalog, rng));
+    texts.push_back(world::instruction(scene, impl_->catalog, rng));
+  }
+  return texts;
+}
+
+nlohmann::json WorldSource::describe() const {
+  return {{"kind", "world"}, {"tasks", impl_->options.toJson()}, {"reference_mix", impl_->mix.toJson()},
+          {"seed", impl_->seed}};
+}
+
+}  // namespace psr::train_data

@@ -1,0 +1,278 @@
+// The SFT stack: AdamW against LibTorch's, LoRA identity and merge, the job spec's checks, the
+// shard source and reference mix, generation determinism and reference use, and the trainer's
+// exact resume, cancel-saves, and non-finite-loss stop. LibTorch headers come before Qt's.
+#include <ATen/ATen.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/optim/adamw.h>
+
+#include "common/error.h"
+#include "model/checkpoint.h"
+#include "model/generation.h"
+#include "tensor/tensor_io.h"
+#include "train/adamw.h"
+#include "train/lora.h"
+#include "train/shard_source.h"
+#include "train/sft_config.h"
+#include "train/sft_trainer.h"
+#include "train_fixtures.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstring>
+
+using namespace psr;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool sameBytes(const at::Tensor& a, const at::Tensor& b) {
+  const auto ca = a.contiguous(), cb = b.contiguous();
+  return ca.sizes() == cb.sizes() && ca.scalar_type() == cb.scalar_type() &&
+         std::memcmp(ca.data_ptr(), cb.data_ptr(), std::size_t(ca.nbytes())) == 0;
+}
+
+std::optional<Error> errorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  return std::nullopt;
+}
+
+/// A source whose targets turn NaN from `badStep` on (NaN loss).
+class PoisonedSource final : public train::SampleSource {
+ public:
+  PoisonedSource(train::SampleSource& inner, std::int64_t badStep) : inner_(inner), bad_(badStep) {}
+  train::TrainingBatch batch(std::int64_t step, std::int64_t size) override {
+    auto b = inner_.batch(step, size);
+    if (step >= bad_ && step < (std::int64_t(1) << 40)) b.target.fill_(std::nan(""));
+    return b;
+  }
+  std::vector<std::string> corpus() override { return inner_.corpus(); }
+  nlohmann::json describe() const override { return inner_.describe(); }
+
+ private:
+  train::SampleSource& inner_;
+  std::int64_t bad_;
+};
+
+}  // namespace
+
+class TestSft : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void adamwMatchesLibTorch() {
+    at::manual_seed(3);
+    auto w = at::randn({4, 5}).set_requires_grad(true);
+    auto w2 = w.detach().clone().set_requires_grad(true);
+    train::AdamW mine({{"w", w}}, {1e-2, 0.9, 0.999, 1e-8, 0.1});
+    torch::optim::AdamW ref({w2}, torch::optim::AdamWOptions(1e-2).weight_decay(0.1));
+    for (int i = 0; i < 5; ++i) {
+      const auto x = at::randn({5});
+      mine.zeroGrad();
+      ref.zero_grad();
+      (w.mv(x).pow(2).sum()).backward();
+      (w2.mv(x).pow(2).sum()).backward();
+      mine.step(1e-2);
+      ref.step();
+    }
+    QVERIFY((w - w2).abs().max().item<double>() < 1e-6);
+    QCOMPARE(mine.steps(), 5);
+  }
+
+  void clipGradNormScales() {
+    auto p = at::zeros({3}).set_requires_grad(true);
+    (p * at::tensor({3.0f, 4.0f, 0.0f})).sum().backward();
+    QCOMPARE(train::clipGradNorm({{"p", p}}, 1.0), 5.0);
+    QVERIFY(std::abs(p.grad().norm().item<double>() - 1.0) < 1e-5);
+  }
+
+  void loraStartsAsIdentityAndMerges() {
+    at::manual_seed(1);
+    auto net = torch::nn::Sequential(torch::nn::Linear(6, 8), torch::nn::Linear(8, 3));
+    const auto x = at::randn({2, 6});
+    const auto before = net->forward(x).detach();
+    train::LoraOptions o;
+    o.rank = 2;
+    o.targets = {"0", "1"};
+    train::Lora lora(*net, "", o);
+    QCOMPARE(lora.adaptedLayers(), std::size_t(2));
+    QCOMPARE(lora.parameters().size(), std::size_t(4));
+    lora.refresh();
+    QVERIFY(sameBytes(net->forward(x).detach(), before));  // B = 0: exactly the base model
+    for (auto& p : net->parameters()) QVERIFY(!p.requires_grad());
+    {
+      at::NoGradGuard g;
+      for (auto& [name, t] : lora.parameters()) t.normal_();
+    }
+    lora.refresh();
+    const auto adapted = net->forward(x).detach();
+    QVERIFY((adapted - before).abs().max().item<double>() > 1e-3);
+    net->forward(x).sum().backward();
+    for (auto& [name, t] : lora.parameters()) QVERIFY2(t.grad().defined(), name.c_str());
+    lora.merge();  // merged weights reproduce the adapted model
+    QVERIFY((net->forward(x).detach() - adapted).abs().max().item<double>() < 1e-5);
+    lora.restore();
+    QVERIFY(errorOf([&] { train::Lora(*net, "", train::LoraOptions{2, 2.0, {"nothing"}}); }).has_value());
+  }
+
+  void jobSpecRejectsMistakes() {
+    const nlohmann::json ok = {{"model", "tiny"}, {"data", {{"shards", "x"}}}, {"out", "o"}};
+    QCOMPARE(train::SftConfig::fromJson(ok).steps, 1000);
+    auto bad = [&](nlohmann::json j, const char* needle) {
+      auto e = errorOf([&] { train::SftConfig::fromJson(j); });
+      QVERIFY2(e && e->code() == ErrorCode::InvalidArgument, needle);
+      QVERIFY2(std::string(e->what()).find(needle) != std::string::npos, e->what());
+    };
+    auto j = ok;
+    j["stesp"] = 3;
+    bad(j, "stesp");
+    j = ok;
+    j["init"] = "base";
+    bad(j, "exclude");
+    j = ok;
+    j["steps"] = "many";
+    bad(j, "steps");
+    j = ok;
+    j["references"] = {{"7", 1.0}};
+    bad(j, "0..4");
+    j = ok;
+    j.erase("data");
+    bad(j, "data");
+    bad(nlohmann::json::array(), "object");
+    // Round trip.
+    auto c = train::SftConfig::fromJson(ok);
+    QCOMPARE(train::SftConfig::fromJson(c.toJson()).toJson(), c.toJson());
+  }
+
+  void shardSourcePicksCountsFromTheMix() {
+    QTemporaryDir dir;
+    const fs::path shard = dir.filePath("shard-00000.safetensors").toStdString();
+    train_fixtures::writeShard(shard, 9, 16, 1);
+    train::ShardSource src({shard.parent_path()}, train::ReferenceMix::fromJson({{"2", 1.0}, {"4", 5.0}}), 1);
+    QCOMPARE(src.samples(), 9);
+    for (int step = 0; step < 5; ++step) {
+      auto b = src.batch(step, 4);
+      QCOMPARE(b.target.sizes(), at::IntArrayRef({4, 3, 16, 16}));
+      QCOMPARE(int(b.references.size()), 2);  // no sample has 4 references: only 2 is available
+      QVERIFY(b.target.min().item<double>() >= -1.0 && b.target.max().item<double>() <= 1.0);
+      QVERIFY(sameBytes(b.target, src.batch(step, 4).target));  // a pure function of the step
+    }
+    // A file that is not a shard is refused with its name.
+    const fs::path junk = dir.filePath("junk.safetensors").toStdString();
+    tensor::saveTensors(junk, {{"x", at::zeros({2})}});
+    auto e = errorOf([&] { train::ShardSource({junk}, train::ReferenceMix::fromJson({{"1", 1.0}}), 1); });
+    QVERIFY(e && e->code() == ErrorCode::Corrupt && std::string(e->what()).find("junk") != std::string::npos);
+    e = errorOf([&] { train::ShardSource({dir.filePath("none").toStdString()}, train::ReferenceMix::fromJson({{"1", 1.0}}), 1); });
+    QVERIFY(e && e->code() == ErrorCode::NotFound);
+  }
+
+  void generationIsSeededAndUsesReferences() {
+    at::manual_seed(0);
+    auto g = model::createGenerator(model::modelPreset("tiny"), model::WordTokenizer({"<pad>", "<s>", "<unk>", "crab"}));
+    // Random (non-zero) weights so references and prompts matter.
+    {
+      at::NoGradGuard ng;
+      for (auto& p : g.dit->parameters()) p.normal_(0, 0.1);
+    }
+    model::GenerationRequest r;
+    r.prompts = {"crab", "crab"};
+    r.seeds = {1, 2};
+    r.steps = 3;
+    const auto a = model::generateImages(g, r);
+    QCOMPARE(a.sizes(), at::IntArrayRef({2, 3, 16, 16}));
+    QVERIFY(sameBytes(a, model::generateImages(g, r)));
+    QVERIFY(!sameBytes(a[0], a[1]));  // different seeds
+    r.references = {at::rand({1, 3, 16, 16}) * 2 - 1};
+    const auto withRef = model::generateImages(g, r);
+    QVERIFY((withRef - a).abs().max().item<double>() > 1e-4);
+    r.references.assign(5, at::zeros({1, 3, 16, 16}));
+    auto e = errorOf([&] { model::generateImages(g, r); });
+    QVERIFY(e && e->code() == ErrorCode::InvalidArgument);
+  }
+
+  void resumeIsExactAndCancelSaves() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    fs::create_directories(root / "shards");
+    train_fixtures::writeShard(root / "shards" / "shard-00000.safetensors", 8, 16, 2);
+    // Uninterrupted: 6 steps.
+    auto full = train::SftConfig::fromJson(train_fixtures::tinyJob(root / "shards", root / "a", 6));
+    train::ShardSource srcA({root / "shards"}, full.references, full.seed);
+    int grids = 0;
+    train::SftHooks hooksA;
+    hooksA.onSamples = [&](std::int64_t, const at::Tensor& grid) {
+      ++grids;
+      QCOMPARE(grid.size(0), 3);
+    };
+    const auto a = train::runSft(full, srcA, hooksA);
+    QCOMPARE(a.step, 6);
+    QCOMPARE(grids, 2);  // the step-0 baseline and the end
+    QVERIFY(std::isfinite(a.lastLoss));
+    // Interrupted at step 3 (cancel = save and stop), then resumed.
+    auto part = train::SftConfig::fromJson(train_fixtures::tinyJob(root / "shards", root / "b", 6));
+    train::ShardSource srcB({root / "shards"}, part.references, part.seed);
+    train::SftHooks hooksB;
+    hooksB.onMetrics = [&](std::int64_t step, std::int64_t, const std::map<std::string, double>&) {
+      if (step == 3) hooksB.cancel.cancel();
+    };
+    const auto b1 = train::runSft(part, srcB, hooksB);
+    QVERIFY(b1.cancelled);
+    QCOMPARE(b1.step, 3);
+    QCOMPARE(train::latestCheckpoint(root / "b").filename().string(), std::string("step-0000003"));
+    const auto b2 = train::runSft(part, srcB, {});
+    QCOMPARE(b2.resumedFrom, 3);
+    QCOMPARE(b2.step, 6);
+    const auto sa = tensor::loadTensors(train::latestCheckpoint(root / "a") / "train_state.safetensors");
+    const auto sb = tensor::loadTensors(train::latestCheckpoint(root / "b") / "train_state.safetensors");
+    QCOMPARE(sa.size(), sb.size());
+    for (const auto& [name, t] : sa) QVERIFY2(sameBytes(t, sb.at(name)), name.c_str());
+    // The saved generator loads and generates.
+    auto g = model::loadGenerator(train::latestCheckpoint(root / "a"));
+    model::GenerationRequest r;
+    r.prompts = {"put the crab on a beach"};
+    r.seeds = {0};
+    r.steps = 2;
+    QCOMPARE(model::generateImages(g, r).size(0), 1);
+  }
+
+  void nonFiniteLossStopsAndKeepsTheLastCheckpoint() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    fs::create_directories(root / "shards");
+    train_fixtures::writeShard(root / "shards" / "shard-00000.safetensors", 6, 16, 3);
+    auto c = train::SftConfig::fromJson(train_fixtures::tinyJob(root / "shards", root / "run", 8));
+    train::ShardSource inner({root / "shards"}, c.references, c.seed);
+    PoisonedSource poisoned(inner, 5);
+    auto e = errorOf([&] { train::runSft(c, poisoned, {}); });
+    QVERIFY(e.has_value());
+    QVERIFY2(std::string(e->what()).find("non-finite loss") != std::string::npos, e->what());
+    QVERIFY2(std::string(e->what()).find("step-0000004") != std::string::npos, e->what());
+    QCOMPARE(train::latestCheckpoint(root / "run").filename().string(), std::string("step-0000004"));
+  }
+
+  void loraRunTrainsOnlyTheAdapter() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    fs::create_directories(root / "shards");
+    train_fixtures::writeShard(root / "shards" / "shard-00000.safetensors", 6, 16, 4);
+    auto base = train::SftConfig::fromJson(train_fixtures::tinyJob(root / "shards", root / "base", 2));
+    train::ShardSource src({root / "shards"}, base.references, base.seed);
+    const auto b = train::runSft(base, src, {});
+    auto spec = train_fixtures::tinyJob(root / "shards", root / "lora", 2);
+    spec.erase("model");
+    spec["init"] = b.checkpoint.string();
+    spec["lora"] = {{"rank", 2}, {"alpha", 2.0}};
+    const auto l = train::runSft(train::SftConfig::fromJson(spec), src, {});
+    QVERIFY(l.trainableParameters > 0 && l.trainableParameters < l.totalParameters / 2);
+    const auto state = tensor::loadTensors(l.checkpoint / "train_state.safetensors");
+    for (const auto& [name, t] : state)
+      if (name.rfind("param/", 0) == 0) QVERIFY2(name.find("lora_") != std::string::npos, name.c_str());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestSft)
+#include "test_sft.moc"
