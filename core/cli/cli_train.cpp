@@ -1,6 +1,8 @@
 // `psr train sft --config JOB.json`: the SFT trainer with its data source, progress on stderr,
 // metrics/checkpoints in the workspace, SIGINT = save and stop (exit 130), automatic resume.
 #include <fstream>
+
+#include <ATen/ATen.h>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -10,10 +12,14 @@
 #include "cli/exit_codes.h"
 #include "cli/interrupt_guard.h"
 #include "common/error.h"
+#include "model/checkpoint.h"
 #include "store/workspace.h"
+#include "perceive_data/perception_paths.h"
+#include "train/grpo_trainer.h"
 #include "train/shard_source.h"
 #include "train/sft_trainer.h"
 #include "train_data/generator_io.h"
+#include "train_data/rl_world.h"
 #include "train_data/run_log.h"
 #include "train_data/world_source.h"
 #include "world/catalog.h"
@@ -133,10 +139,85 @@ int runSftCommand(CliContext& ctx, const SftArgs& a) {
   return code;
 }
 
+struct RlArgs {
+  std::string config, out, perceptionDir;
+  std::int64_t epochs = 0, jobId = 0;
+  bool json = false;
+};
+
+int runRlCommand(CliContext& ctx, const RlArgs& a) {
+  auto spec = readJobFile(a.config);
+  if (a.epochs > 0) spec["epochs"] = a.epochs;
+  if (!a.out.empty()) spec["out"] = a.out;
+  auto config = train::RlConfig::fromJson(spec);
+  auto ws = ctx.openWorkspace();
+  if (config.out.empty()) config.out = config.name;
+  if (config.out.is_relative()) config.out = ws->runsDir() / config.out;
+  {
+    const auto s = config.init.string();
+    if (config.init.is_relative() && s != "base" && s != "sft" && s != "rl") config.init = ws->dir() / config.init;
+    config.init = train_data::resolveGenerator(config.init.string());
+  }
+  if (!config.data.contains("world"))
+    throw Error("job spec: RL prompts come from {\"world\": {\"subjects\": {...}}}", ErrorCode::InvalidArgument);
+  const auto catalog = world::WorldCatalog::load(*ws);
+  const auto& w = config.data["world"];
+  const auto mix = train::ReferenceMix::fromJson(w.value("subjects", json{{"2", 0.9}, {"3", 0.05}, {"4", 0.05}}));
+  const auto probe = model::loadGenerator(config.init);
+  train_data::WorldPrompts prompts(catalog, mix, config.seed, int(probe.config.codec.image_size));
+  auto perception = perceive::PerceptionModels::load(perceive_data::perceptionModelsDir(a.perceptionDir));
+  train_data::PerceptionReward reward(perception);
+
+  auto record = config.toJson();
+  record["prompt_source"] = prompts.describe();
+  fs::create_directories(config.out / "groups");
+  std::ofstream(config.out / "job.json", std::ios::trunc) << record.dump(2) << '\n';
+  train_data::RunLog log(*ws, "rl", record, config.device, a.jobId);
+  train::RlHooks hooks;
+  InterruptGuard guard(hooks.cancel);
+  std::ofstream metricsFile(config.out / "metrics.jsonl", std::ios::app);
+  hooks.onMetrics = [&](std::int64_t epoch, std::int64_t epochs, const std::map<std::string, double>& values) {
+    json line = {{"done", epoch}, {"total", epochs}};
+    for (const auto& [k, v] : values) line[k] = v;
+    std::cerr << line.dump() << std::endl;
+    metricsFile << line.dump() << '\n' << std::flush;
+    log.metrics(epoch, values);
+  };
+  hooks.onGroup = [&](std::int64_t epoch, const json& group, const at::Tensor& images) {
+    char name[32];
+    std::snprintf(name, sizeof name, "epoch-%07lld", static_cast<long long>(epoch));
+    std::ofstream(config.out / "groups" / (std::string(name) + ".json"), std::ios::trunc) << group.dump(2) << '\n';
+    train_data::writeModelImage(config.out / "groups" / (std::string(name) + ".png"), at::cat(images.unbind(0), 2));
+  };
+  hooks.onCheckpoint = [&](std::int64_t epoch, const fs::path& dir) {
+    log.checkpoint(config.name, record, epoch, dir);
+    std::cerr << json{{"event", "checkpoint"}, {"step", epoch}, {"path", dir.string()}}.dump() << std::endl;
+  };
+  train::RlResult result;
+  try {
+    result = train::runRl(config, prompts, reward, hooks);
+  } catch (const Error& e) {
+    log.finish("failed", exitCodeFor(e.code()), e.what());
+    throw;
+  } catch (const std::exception& e) {
+    log.finish("failed", kExitError, e.what());
+    throw;
+  }
+  const int code = result.cancelled ? kExitCancelled : kExitOk;
+  log.finish(result.cancelled ? "cancelled" : "finished", code, "");
+  auto report = result.toJson();
+  report["job_id"] = log.jobId();
+  report["out"] = config.out.string();
+  if (a.json) std::cout << report.dump(2) << '\n';
+  else std::cout << (result.cancelled ? "stopped" : "finished") << " at epoch " << result.epoch << "; checkpoint "
+                 << result.checkpoint.string() << '\n';
+  return code;
+}
+
 }  // namespace
 
 void addTrainCommands(CLI::App& app, CliContext& ctx) {
-  auto* train = app.add_subcommand("train", "Train generators (SFT; RL follows)");
+  auto* train = app.add_subcommand("train", "Train generators: SFT and Flow-GRPO RL");
   train->require_subcommand(1);
   auto* sft = train->add_subcommand("sft", "Flow-matching SFT (full or LoRA) from a JSON job spec; resumes from the run's newest checkpoint");
   auto sa = std::make_shared<SftArgs>();
@@ -146,6 +227,15 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
   sft->add_option("--job-id", sa->jobId, "The workspace job row this run belongs to (set by the studio)");
   sft->add_flag("--json", sa->json, "Print the result as JSON");
   sft->callback([&ctx, sa] { ctx.action = [&ctx, sa] { return runSftCommand(ctx, *sa); }; });
+  auto* rl = train->add_subcommand("rl", "Flow-GRPO with the pairwise subject-consistency reward from a JSON job spec; resumes");
+  auto ra = std::make_shared<RlArgs>();
+  rl->add_option("--config", ra->config, "Job spec JSON")->required();
+  rl->add_option("--out", ra->out, "Run folder (overrides the spec's out)");
+  rl->add_option("--epochs", ra->epochs, "Total epochs (overrides the spec)");
+  rl->add_option("--perception-models", ra->perceptionDir, "Perception models folder");
+  rl->add_option("--job-id", ra->jobId, "The workspace job row this run belongs to (set by the studio)");
+  rl->add_flag("--json", ra->json, "Print the result as JSON");
+  rl->callback([&ctx, ra] { ctx.action = [&ctx, ra] { return runRlCommand(ctx, *ra); }; });
 }
 
 }  // namespace psr::cli

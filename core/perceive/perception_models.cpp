@@ -92,6 +92,7 @@ std::vector<RewardResult> computeRewards(PerceptionModels& m, const at::Tensor& 
       if (std::size_t(k) < dets.size()) {
         const auto& d = dets[std::size_t(k)];
         o.found = k < confident;
+        o.hasBox = true;
         o.box = {d.x0, d.y0, d.x1, d.y1};
         o.accessoryProbs = d.accessoryProbs;
         o.actionProbs = d.actionProbs;

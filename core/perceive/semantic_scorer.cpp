@@ -173,13 +173,20 @@ SemanticScore scoreSemantics(const SemanticRequirements& req, const SceneObserva
   }
   if (req.relation) {
     const auto& rel = *req.relation;
+    // A weak candidate box still says where a subject is; its soft presence scales the score,
+    // so a faint detection neither passes as certain nor turns the check into a tie at 0.
     auto boxOf = [&](int i) -> std::optional<Rect> {
       const auto& o = obs.subjects.at(std::size_t(i));
-      return o.found ? std::optional<Rect>(o.box) : std::nullopt;
+      return o.found || o.hasBox ? std::optional<Rect>(o.box) : std::nullopt;
+    };
+    auto presence = [&](int i) {
+      const auto& o = obs.subjects.at(std::size_t(i));
+      return o.found ? 1.0 : std::clamp(o.confidence / obs.presenceThreshold, 0.0, 1.0);
     };
     add(std::string("position: ") + noun(std::size_t(rel.a)) + " " + spatialRelationName(rel.kind) + " " +
             noun(std::size_t(rel.b)),
-        positionScore(rel.kind, boxOf(rel.a), boxOf(rel.b), std::max(obs.width, obs.height)));
+        std::min(presence(rel.a), presence(rel.b)) *
+            positionScore(rel.kind, boxOf(rel.a), boxOf(rel.b), std::max(obs.width, obs.height)));
   }
   if (positionOnly && !req.relation) add("position: no spatial phrase", 0.0);
   double sum = 0;

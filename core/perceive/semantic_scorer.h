@@ -48,6 +48,7 @@ struct SubjectObservation {
   std::vector<float> accessoryProbs;  // per accessory
   std::vector<float> actionProbs;     // per action (0: none)
   double confidence = 0;              // of the detection read (ignored when found)
+  bool hasBox = false;                // a candidate box was read (found or below the threshold)
 };
 
 /// What the detector saw in one image.

@@ -59,6 +59,10 @@ void Lora::refresh() {
   for (auto& l : layers_) l->linear->weight = l->base + scale_ * at::mm(l->b, l->a);
 }
 
+void Lora::useBase() {
+  for (auto& l : layers_) l->linear->weight = l->base;
+}
+
 void Lora::merge() {
   torch::NoGradGuard noGrad;
   for (auto& l : layers_) {

@@ -32,6 +32,9 @@ class Lora {
 
   /// Recomputes every adapted weight from the current A, B (call before each forward).
   void refresh();
+  /// Puts the frozen W0 back into every Linear (the base model, e.g. as a KL reference);
+  /// refresh() re-applies the adapter.
+  void useBase();
   /// Writes W0 + scale·B·A into the frozen parameters (for saving); restore() undoes it.
   void merge();
   void restore();

@@ -19,6 +19,7 @@
 #include "train/ema.h"
 #include "train/lora.h"
 #include "train/step_rng.h"
+#include "train/train_checkpoint.h"
 
 namespace psr::train {
 
@@ -27,12 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::int64_t kSampleBatchStep = std::int64_t(1) << 40;  // outside any run's steps
-
-std::string stepName(std::int64_t step) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "step-%07lld", static_cast<long long>(step));
-  return buf;
-}
 
 double learningRate(const SftConfig& c, std::int64_t step) {
   if (step < c.warmup) return c.lr * double(step + 1) / double(c.warmup);
@@ -102,9 +97,8 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
 
   SftResult result;
   const auto resume = latestCheckpoint(c.out);
-  std::map<std::string, at::Tensor> state;
-  std::map<std::string, std::string> stateMeta;
-  if (!resume.empty()) state = tensor::loadTensors(resume / "train_state.safetensors", c10::kCPU, &stateMeta);
+  std::optional<TrainingState> state;
+  if (!resume.empty()) state = readTrainingState(resume);
 
   // The model: fresh (seeded), or from `init`; a resumed full fine-tune restores its raw
   // weights from the training state below.
@@ -138,23 +132,14 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   for (auto& [name, p] : tm.trainable) result.trainableParameters += p.numel();
 
   AdamW optimiser(tm.trainable, AdamWOptions{c.lr, 0.9, 0.999, 1e-8, c.weightDecay});
-  std::int64_t start = 0;
-  {
-    torch::NoGradGuard noGrad;
-    if (!resume.empty()) {
-      for (auto& [name, p] : tm.trainable) {
-        auto it = state.find("param/" + name);
-        if (it == state.end() || it->second.sizes() != p.sizes())
-          throw Error(resume.string() + ": training state lacks or mis-shapes 'param/" + name + "'", ErrorCode::Corrupt);
-        p.copy_(it->second);
-      }
-      start = std::stoll(stateMeta.at("step"));
-      optimiser.loadState(state, std::stoll(stateMeta.at("adam_steps")));
-    }
-  }
   Ema ema(tm.trainable, c.ema);
-  if (!resume.empty()) ema.loadState(state, std::stoll(stateMeta.at("ema_updates")));
-  state.clear();
+  TrainerParts parts{g, tm.lora.get(), ema, optimiser, tm.trainable};
+  std::int64_t start = 0;
+  if (state) {
+    restoreTrainingState(*state, parts, resume);
+    start = state->step();
+    state.reset();
+  }
   result.resumedFrom = start;
   result.step = start;
   result.checkpoint = resume;
@@ -164,57 +149,9 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   const model::ImageGrid grid{size / codec->pixelsPerToken(), size / codec->pixelsPerToken()};
   const auto positions = model::gridPositions(grid, 0).to(device);
 
-  auto withAverage = [&](const std::function<void()>& body) {
-    ema.swap(tm.trainable);
-    if (tm.lora) {
-      torch::NoGradGuard noGrad;
-      tm.lora->refresh();
-    }
-    try {
-      body();
-    } catch (...) {
-      ema.swap(tm.trainable);
-      throw;
-    }
-    ema.swap(tm.trainable);
-  };
-
   auto writeCheckpoint = [&](std::int64_t step) {
-    const auto finalDir = c.out / "checkpoints" / stepName(step);
-    const auto tmp = c.out / "checkpoints" / ("." + stepName(step) + ".tmp");
-    fs::remove_all(tmp);
-    withAverage([&] {
-      if (tm.lora) tm.lora->merge();
-      try {
-        model::saveGenerator(tmp, g);
-      } catch (...) {
-        if (tm.lora) tm.lora->restore();
-        throw;
-      }
-      if (tm.lora) tm.lora->restore();
-    });
-    std::vector<std::pair<std::string, at::Tensor>> tensors;
-    for (const auto& [name, p] : tm.trainable) tensors.emplace_back("param/" + name, p.detach());
-    for (auto& t : ema.state()) tensors.push_back(t);
-    for (auto& t : optimiser.state()) tensors.push_back(t);
-    tensor::saveTensors(tmp / "train_state.safetensors", tensors,
-                        {{"step", std::to_string(step)},
-                         {"adam_steps", std::to_string(optimiser.steps())},
-                         {"ema_updates", std::to_string(ema.updates())},
-                         {"job", c.toJson().dump()}});
-    fs::remove_all(finalDir);
-    fs::rename(tmp, finalDir);  // a checkpoint folder exists only when complete
-    result.checkpoint = finalDir;
-    // Keep the newest few.
-    std::vector<fs::path> all;
-    for (const auto& e : fs::directory_iterator(c.out / "checkpoints"))
-      if (e.path().filename().string().rfind("step-", 0) == 0) all.push_back(e.path());
-    std::sort(all.begin(), all.end());
-    for (std::size_t i = 0; i + std::size_t(std::max<std::int64_t>(1, c.keepCheckpoints)) < all.size(); ++i)
-      fs::remove_all(all[i]);
-    std::ofstream(c.out / "latest.json", std::ios::trunc)
-        << nlohmann::json{{"step", step}, {"checkpoint", finalDir.string()}}.dump() << '\n';
-    if (hooks.onCheckpoint) hooks.onCheckpoint(step, finalDir);
+    result.checkpoint = writeTrainingCheckpoint(c.out, step, parts, c.toJson(), c.keepCheckpoints);
+    if (hooks.onCheckpoint) hooks.onCheckpoint(step, result.checkpoint);
   };
 
   auto writeSamples = [&](std::int64_t step) {
@@ -229,7 +166,7 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
     request.steps = c.sampleSteps;
     request.guidance = c.sampleGuidance;
     at::Tensor generated;
-    withAverage([&] { generated = model::generateImages(g, request); });
+    withAverageWeights(parts, [&] { generated = model::generateImages(g, request); });
     g.dit->train();  // generation switched to eval mode
     g.text->train();
     hooks.onSamples(step, sampleGrid(batch, generated));
@@ -317,7 +254,7 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto done = result.step - start;
   result.samplesPerSecond = result.seconds > 0 ? double(done * c.batch) / result.seconds : 0.0;
-  if (result.checkpoint.empty() || result.checkpoint.filename() != stepName(result.step)) writeCheckpoint(result.step);
+  if (result.checkpoint.empty() || result.checkpoint.filename() != checkpointName(result.step)) writeCheckpoint(result.step);
   if (!result.cancelled && done > 0) writeSamples(result.step);
   g.dit->eval();
   g.text->eval();

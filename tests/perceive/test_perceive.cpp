@@ -204,6 +204,10 @@ class TestPerceive : public QObject {
     s = scoreSemantics(req, obs, v);
     QVERIFY(std::abs(s.checks[0].score - 0.5) < 1e-9);
     QVERIFY(std::abs(s.checks[1].score - 0.4) < 1e-6);  // 0.5 x p(crown) 0.8
+    QCOMPARE(s.checks.back().score, 0.0);  // no box at all: the relation cannot hold
+    obs.subjects[0].hasBox = true;         // a weak candidate box: the relation at its presence
+    s = scoreSemantics(req, obs, v);
+    QVERIFY(std::abs(s.checks.back().score - 0.5) < 1e-9);
     // Position subset: the rule alone.
     obs.subjects[0].found = true;
     s = scoreSemantics(req, obs, v, true);

@@ -1,0 +1,433 @@
+#include "train/grpo_trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <future>
+#include <mutex>
+#include <optional>
+
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include "common/error.h"
+#include "flow/flow_matching.h"
+#include "flow/samplers.h"
+#include "model/checkpoint.h"
+#include "model/generation.h"
+#include "model/text_encoder.h"
+#include "train/advantages.h"
+#include "train/sft_trainer.h"
+#include "train/step_rng.h"
+#include "train/train_checkpoint.h"
+
+namespace psr::train {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+/// One rollout chunk: its samples' trajectories, old log-probs and decoded images.
+struct Chunk {
+  std::int64_t first = 0, size = 0;   // samples [first, first + size)
+  std::vector<at::Tensor> states;     // N + 1 latents [R, T, C]
+  std::vector<at::Tensor> logProbs;   // N − 1 of [R] (the last step is deterministic)
+  at::Tensor images;                  // [R, 3, H, W] in [-1, 1]
+  std::vector<RewardComponents> rewards;
+  bool failed = false;
+};
+
+/// The conditioning of a chunk: text and reference images of its samples' prompts.
+struct Conditioning {
+  std::vector<std::string> texts;
+  std::vector<at::Tensor> slots;  // per reference slot [R, 3, H, W]
+};
+
+Conditioning conditioningOf(const std::vector<RlPrompt>& prompts, std::int64_t group, std::int64_t first,
+                            std::int64_t size, c10::Device device) {
+  Conditioning c;
+  const auto slots = prompts.front().references.size();
+  std::vector<std::vector<at::Tensor>> columns(slots);
+  for (std::int64_t s = first; s < first + size; ++s) {
+    const auto& p = prompts[std::size_t(s / group)];
+    if (p.references.size() != slots) throw Error("every prompt of an epoch needs the same number of references", ErrorCode::InvalidArgument);
+    c.texts.push_back(p.text);
+    for (std::size_t k = 0; k < slots; ++k) columns[k].push_back(p.references[k]);
+  }
+  for (auto& col : columns) c.slots.push_back(at::stack(col).to(device));
+  return c;
+}
+
+}  // namespace
+
+nlohmann::json RlResult::toJson() const {
+  return {{"epoch", epoch}, {"resumed_from", resumedFrom}, {"cancelled", cancelled}, {"seconds", seconds},
+          {"samples_per_s", samplesPerSecond}, {"first_reward", firstReward}, {"last_reward", lastReward},
+          {"skipped", skipped}, {"trainable_parameters", trainableParameters}, {"checkpoint", checkpoint.string()}};
+}
+
+RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, const RlHooks& hooks) {
+  if (c.out.empty()) throw Error("job spec: no \"out\" folder", ErrorCode::InvalidArgument);
+  if (c.threads > 0) at::set_num_threads(c.threads);
+  const c10::Device device(c.device);
+  fs::create_directories(c.out);
+  RlResult result;
+
+  auto g = model::loadGenerator(c.init, device);
+  for (auto& p : g.text->parameters()) p.set_requires_grad(false);  // the text encoder stays fixed in RL
+  std::unique_ptr<Lora> lora;
+  std::vector<std::pair<std::string, at::Tensor>> trainable;
+  std::optional<model::Generator> reference;  // KL reference for a full fine-tune
+  if (c.loraRank > 0) {
+    at::manual_seed(c.seed);
+    LoraOptions lo;
+    lo.rank = c.loraRank;
+    lo.alpha = c.loraAlpha;
+    lora = std::make_unique<Lora>(*g.dit, "dit.", lo);
+    trainable = lora->parameters();
+  } else {
+    for (const auto& item : g.dit->named_parameters()) trainable.emplace_back("dit." + item.key(), item.value());
+    if (c.klBeta > 0) {
+      reference = model::loadGenerator(c.init, device);
+      for (auto& p : reference->dit->parameters()) p.set_requires_grad(false);
+    }
+  }
+  for (auto& [n, p] : trainable) result.trainableParameters += p.numel();
+  AdamW optimiser(trainable, AdamWOptions{c.lr, 0.9, 0.999, 1e-8, c.weightDecay});
+  Ema ema(trainable, c.ema);
+  TrainerParts parts{g, lora.get(), ema, optimiser, trainable};
+  const auto resume = latestCheckpoint(c.out);
+  std::int64_t start = 0;
+  if (!resume.empty()) {
+    const auto state = readTrainingState(resume);
+    restoreTrainingState(state, parts, resume);
+    start = state.step();
+    result.checkpoint = resume;
+  }
+  result.resumedFrom = start;
+  result.epoch = start;
+
+  const auto codec = model::makeCodec(g.config.codec);
+  const auto size = g.config.codec.image_size;
+  const model::ImageGrid grid{size / codec->pixelsPerToken(), size / codec->pixelsPerToken()};
+  const auto positions = model::gridPositions(grid, 0).to(device);
+  const auto schedule = flow::makeSchedule(c.samplingSteps, c.shift);
+  const auto steps = c.samplingSteps;
+  const auto window = c.trainedEnd() - c.windowStart;
+  const auto total = c.promptsPerEpoch * c.groupSize;
+
+  // Velocity of the current policy (or the reference) at noise level sigma, with CFG when on.
+  auto velocity = [&](model::DitImpl& dit, const at::Tensor& x, double sigma, const model::TextCondition& text,
+                      const model::ReferenceCache& cache, const model::TextCondition& nullText) {
+    const auto t = at::full({x.size(0)}, sigma, x.options());
+    auto v = dit.forwardCached(x, positions, t, text, cache);
+    if (c.guidance != 1.0) v = flow::combineGuidance(v, dit.forwardCached(x, positions, t, nullText, {}), c.guidance);
+    return v;
+  };
+
+  auto scoreChunk = [&](const at::Tensor& images, std::vector<const RlPrompt*> prompts, std::int64_t& failures) {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        auto r = reward.score(images, prompts);
+        if (r.size() != prompts.size()) throw Error("the reward returned a wrong count", ErrorCode::Generic);
+        return r;
+      } catch (const std::exception&) {
+        ++failures;
+        if (attempt >= c.rewardRetries) throw;
+      }
+    }
+  };
+
+  const auto runStart = Clock::now();
+  std::int64_t done = 0;
+  for (std::int64_t epoch = start; epoch < c.epochs; ++epoch) {
+    if (hooks.cancel.isCancelled()) {
+      result.cancelled = true;
+      break;
+    }
+    const auto t0 = Clock::now();
+    const auto prompts = source.prompts(epoch, c.promptsPerEpoch);
+    if (std::int64_t(prompts.size()) != c.promptsPerEpoch) throw Error("the prompt source returned a wrong count", ErrorCode::Generic);
+    std::vector<std::uint64_t> seeds;
+    for (std::int64_t s = 0; s < total; ++s) seeds.push_back(StepRng(c.seed, std::uint64_t(epoch), 100 + std::uint64_t(s)).next());
+
+    // --- Rollouts; each chunk's rewards are computed on a worker while the next chunk samples.
+    std::vector<Chunk> chunks;
+    std::vector<std::future<std::vector<RewardComponents>>> pending;
+    std::int64_t rewardFailures = 0;
+    double sampleSeconds = 0, scoreSeconds = 0;
+    std::mutex scoreMutex;
+    g.dit->eval();
+    if (lora) {
+      torch::NoGradGuard ng;
+      lora->refresh();
+    }
+    for (std::int64_t first = 0; first < total; first += c.rolloutBatch) {
+      const auto ts = Clock::now();
+      Chunk chunk;
+      chunk.first = first;
+      chunk.size = c.rolloutBatch;
+      {
+        torch::NoGradGuard ng;
+        auto cond = conditioningOf(prompts, c.groupSize, first, chunk.size, device);
+        auto text = model::encodePrompts(g, cond.texts);
+        auto nullText = c.guidance != 1.0 ? model::nullTextCondition(*g.text, *g.tokenizer, chunk.size) : model::TextCondition{};
+        const auto cache = g.dit->encodeReferences(model::encodeReferenceImages(g, *codec, cond.slots, grid));
+        std::vector<std::uint64_t> chunkSeeds(seeds.begin() + first, seeds.begin() + first + chunk.size);
+        auto x = flow::seededNoise(chunkSeeds, {grid.tokens(), codec->channels()}).to(device);
+        chunk.states.push_back(x);
+        auto gen = flow::cpuGenerator(StepRng(c.seed, std::uint64_t(epoch), 5000 + std::uint64_t(first)).next());
+        for (std::int64_t i = 0; i < steps; ++i) {
+          const auto v = velocity(*g.dit, x, schedule.sigmas[std::size_t(i)], text, cache, nullText);
+          if (i < steps - 1) {
+            // Noise drawn on CPU so rollouts are reproducible on any device.
+            auto stepOut = flow::sdeStep(x.cpu(), v.cpu(), schedule, i, c.noiseLevel, gen);
+            auto next = stepOut.sample.to(device);
+            // The old log-prob on the device the update uses, so r = 1 exactly there too.
+            chunk.logProbs.push_back(device.is_cpu() ? stepOut.logProb
+                                                     : flow::sdeStep(x, v, schedule, i, c.noiseLevel, c10::nullopt, next).logProb);
+            x = next;
+          } else {  // the last step is deterministic (its Gaussian is too sharp to train on)
+            x = x + (schedule.sigmas[std::size_t(i + 1)] - schedule.sigmas[std::size_t(i)]) * v;
+          }
+          chunk.states.push_back(x);
+        }
+        chunk.images = codec->decode({x, grid}).clamp(-1, 1).cpu();
+      }
+      sampleSeconds += seconds(ts, Clock::now());
+      std::vector<const RlPrompt*> chunkPrompts;
+      for (std::int64_t s = first; s < first + chunk.size; ++s) chunkPrompts.push_back(&prompts[std::size_t(s / c.groupSize)]);
+      pending.push_back(std::async(std::launch::async, [&, images = chunk.images, chunkPrompts] {
+        const auto a = Clock::now();
+        std::int64_t failures = 0;
+        auto r = scoreChunk(images, chunkPrompts, failures);
+        std::lock_guard<std::mutex> lock(scoreMutex);
+        rewardFailures += failures;
+        scoreSeconds += seconds(a, Clock::now());
+        return r;
+      }));
+      chunks.push_back(std::move(chunk));
+      if (hooks.cancel.isCancelled()) break;
+    }
+    const auto tw = Clock::now();
+    for (std::size_t k = 0; k < pending.size(); ++k) {
+      try {
+        chunks[k].rewards = pending[k].get();
+      } catch (const std::exception&) {
+        chunks[k].failed = true;  // retried and failed: its groups are skipped and counted
+      }
+    }
+    const double waitSeconds = seconds(tw, Clock::now());
+    if (hooks.cancel.isCancelled()) {
+      result.cancelled = true;
+      break;
+    }
+
+    // --- Rewards and advantages.
+    std::vector<double> totals(std::size_t(total), 0.0);
+    std::vector<bool> skippedGroup(std::size_t(c.promptsPerEpoch), false);
+    std::map<std::string, double> componentSum;
+    std::int64_t valid = 0, skippedSamples = 0;
+    double totalSum = 0;
+    for (const auto& chunk : chunks) {
+      for (std::int64_t i = 0; i < chunk.size; ++i) {
+        const auto s = chunk.first + i;
+        const auto grp = std::size_t(s / c.groupSize);
+        if (chunk.failed) {
+          skippedGroup[grp] = true;
+          continue;
+        }
+        double r = 0;
+        bool finite = true;
+        for (const auto& [name, w] : c.weights) {
+          auto it = chunk.rewards[std::size_t(i)].find(name);
+          const double value = it == chunk.rewards[std::size_t(i)].end() ? std::nan("") : it->second;
+          finite = finite && std::isfinite(value);
+          r += w * value;
+        }
+        if (!finite) {
+          skippedGroup[grp] = true;
+          ++skippedSamples;
+          continue;
+        }
+        totals[std::size_t(s)] = r;
+        totalSum += r;
+        for (const auto& [name, value] : chunk.rewards[std::size_t(i)]) componentSum[name] += value;
+        ++valid;
+      }
+    }
+    std::int64_t skippedGroups = 0;
+    for (bool s : skippedGroup) skippedGroups += s ? 1 : 0;
+    result.skipped += skippedGroups;
+    if (result.skipped > c.maxSkipped)
+      throw Error("stopped: " + std::to_string(result.skipped) + " groups skipped (reward failures or non-finite rewards), over max_skipped " +
+                      std::to_string(c.maxSkipped) + "; the last good checkpoint is " +
+                      (result.checkpoint.empty() ? std::string("none") : result.checkpoint.string()),
+                  ErrorCode::Generic);
+    const auto adv = groupAdvantages(totals, c.groupSize, skippedGroup, c.globalStd, c.advantageClip);
+
+    // --- Policy update, one optimiser step per rollout chunk (same batch size as sampling, so
+    // the epoch's first update is exactly on-policy).
+    const auto tu = Clock::now();
+    g.dit->train();
+    double lossSum = 0, klSum = 0, clipSum = 0, ratioSum = 0, ratioMin = 1e9, ratioMax = -1e9, normSum = 0;
+    double firstDeviation = 0;
+    bool onPolicy = true;  // until the epoch's first optimiser step
+    std::int64_t updates = 0, ratioCount = 0, nonFiniteLogProbs = 0;
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+      auto& chunk = chunks[k];
+      auto a = at::zeros({chunk.size}, at::kFloat);
+      auto keep = at::zeros({chunk.size}, at::kFloat);
+      for (std::int64_t i = 0; i < chunk.size; ++i) {
+        a[i] = adv.value[std::size_t(chunk.first + i)];
+        keep[i] = adv.keep[std::size_t(chunk.first + i)] ? 1.0f : 0.0f;
+      }
+      const double kept = keep.sum().item<double>();
+      if (kept == 0) continue;
+      a = a.to(device);
+      keep = keep.to(device);
+      optimiser.zeroGrad();
+      if (lora) lora->refresh();
+      auto cond = conditioningOf(prompts, c.groupSize, chunk.first, chunk.size, device);
+      model::TextCondition text, nullText;
+      {
+        torch::NoGradGuard ng;
+        text = model::encodePrompts(g, cond.texts);
+        if (c.guidance != 1.0) nullText = model::nullTextCondition(*g.text, *g.tokenizer, chunk.size);
+      }
+      const auto refTokens = model::encodeReferenceImages(g, *codec, cond.slots, grid);
+      const auto cache = g.dit->encodeReferences(refTokens);  // with gradients (LoRA may touch them)
+      std::optional<model::ReferenceCache> refCache;
+      at::Tensor loss = at::zeros({}, at::TensorOptions().device(device));
+      for (std::int64_t j = c.windowStart; j < c.trainedEnd(); ++j) {
+        const double sigma = schedule.sigmas[std::size_t(j)];
+        const auto v = velocity(*g.dit, chunk.states[std::size_t(j)], sigma, text, cache, nullText);
+        const auto step = flow::sdeStep(chunk.states[std::size_t(j)], v, schedule, j, c.noiseLevel, c10::nullopt,
+                                        chunk.states[std::size_t(j + 1)]);
+        const auto logRatio = step.logProb - chunk.logProbs[std::size_t(j)];
+        const auto ratio = at::exp(logRatio);
+        {
+          torch::NoGradGuard ng;
+          const auto r = ratio.detach().cpu();
+          const auto finite = at::isfinite(r);
+          nonFiniteLogProbs += (~finite).sum().item<std::int64_t>();
+          const auto mask = keep.cpu() > 0;
+          const auto kr = r.masked_select(mask & finite);
+          if (kr.numel() > 0) {
+            ratioSum += kr.sum().item<double>();
+            ratioCount += kr.numel();
+            ratioMin = std::min(ratioMin, kr.min().item<double>());
+            ratioMax = std::max(ratioMax, kr.max().item<double>());
+            clipSum += ((kr - 1).abs() > c.clipRange).sum().item<double>();
+            if (onPolicy) firstDeviation = std::max(firstDeviation, (kr - 1).abs().max().item<double>());
+          }
+        }
+        const auto unclipped = -a * ratio;
+        const auto clipped = -a * at::clamp(ratio, 1.0 - c.clipRange, 1.0 + c.clipRange);
+        auto policy = (at::maximum(unclipped, clipped) * keep).sum() / kept;
+        at::Tensor kl = at::zeros({}, policy.options());
+        if (c.klBeta > 0) {
+          at::Tensor vRef;
+          {
+            torch::NoGradGuard ng;
+            if (lora) {
+              lora->useBase();
+              if (!refCache) refCache = g.dit->encodeReferences(refTokens);
+              vRef = velocity(*g.dit, chunk.states[std::size_t(j)], sigma, text, *refCache, nullText);
+              lora->refresh();
+            } else {
+              if (!refCache) refCache = reference->dit->encodeReferences(refTokens);
+              vRef = velocity(*reference->dit, chunk.states[std::size_t(j)], sigma, text, *refCache, nullText);
+            }
+          }
+          const auto refStep = flow::sdeStep(chunk.states[std::size_t(j)], vRef, schedule, j, c.noiseLevel, c10::nullopt,
+                                             chunk.states[std::size_t(j + 1)]);
+          kl = (((step.mean - refStep.mean).pow(2).flatten(1).mean(1) / (2 * step.std * step.std)) * keep).sum() / kept;
+        }
+        loss = loss + (policy + c.klBeta * kl) / double(window);
+        klSum += kl.item<double>() / double(window);
+      }
+      if (!std::isfinite(loss.item<double>())) {
+        ++result.skipped;
+        continue;  // a non-finite objective: skip this update, count it
+      }
+      loss.backward();
+      normSum += clipGradNorm(trainable, c.gradClip);
+      optimiser.step(c.lr);
+      ema.update(trainable);
+      lossSum += loss.item<double>();
+      ++updates;
+      const bool checkNow = onPolicy;
+      onPolicy = false;
+      if (checkNow && c.selfCheck && firstDeviation > 1e-6)
+        throw Error("Flow-GRPO self-check failed: the first update of epoch " + std::to_string(epoch) +
+                        " is on-policy but max |ratio - 1| = " + std::to_string(firstDeviation),
+                    ErrorCode::Generic);
+    }
+    const double updateSeconds = seconds(tu, Clock::now());
+    const double epochSeconds = seconds(t0, Clock::now());
+    done += total;
+
+    // --- Metrics and the group inspector.
+    std::map<std::string, double> m;
+    const double meanTotal = valid > 0 ? totalSum / double(valid) : 0.0;
+    m["reward"] = meanTotal;
+    for (const auto& [name, sum] : componentSum) {
+      m["reward_" + name] = valid > 0 ? sum / double(valid) : 0.0;
+      auto w = c.weights.find(name);
+      if (w != c.weights.end()) m["weighted_" + name] = m["reward_" + name] * w->second;
+    }
+    m["loss"] = updates > 0 ? lossSum / double(updates) : 0.0;
+    m["kl"] = updates > 0 ? klSum / double(updates) : 0.0;
+    m["grad_norm"] = updates > 0 ? normSum / double(updates) : 0.0;
+    m["clip_fraction"] = ratioCount > 0 ? clipSum / double(ratioCount) : 0.0;
+    m["ratio_mean"] = ratioCount > 0 ? ratioSum / double(ratioCount) : 1.0;
+    m["ratio_min"] = ratioCount > 0 ? ratioMin : 1.0;
+    m["ratio_max"] = ratioCount > 0 ? ratioMax : 1.0;
+    m["ratio_first_update_max_dev"] = firstDeviation;
+    m["zero_variance_share"] = adv.groups > 0 ? double(adv.zeroVarianceGroups) / double(adv.groups) : 0.0;
+    m["skipped_groups"] = double(skippedGroups);
+    m["skipped_samples"] = double(skippedSamples);
+    m["reward_failures"] = double(rewardFailures);
+    m["nonfinite_logprobs"] = double(nonFiniteLogProbs);
+    m["time_sampling_share"] = epochSeconds > 0 ? sampleSeconds / epochSeconds : 0.0;
+    m["time_scoring_wait_share"] = epochSeconds > 0 ? waitSeconds / epochSeconds : 0.0;
+    m["time_scoring_worker_s"] = scoreSeconds;
+    m["time_update_share"] = epochSeconds > 0 ? updateSeconds / epochSeconds : 0.0;
+    m["samples_per_s"] = epochSeconds > 0 ? double(total) / epochSeconds : 0.0;
+    if (epoch == start) result.firstReward = meanTotal;
+    result.lastReward = meanTotal;
+    if (hooks.onMetrics) hooks.onMetrics(epoch + 1, c.epochs, m);
+    if (hooks.onGroup && !chunks.empty() && !chunks.front().failed) {
+      nlohmann::json group = {{"epoch", epoch + 1}, {"prompt", prompts.front().text}, {"samples", nlohmann::json::array()}};
+      std::vector<at::Tensor> images;
+      for (std::int64_t i = 0; i < c.groupSize && i < chunks.front().size; ++i) {
+        group["samples"].push_back({{"components", chunks.front().rewards[std::size_t(i)]},
+                                    {"total", totals[std::size_t(i)]},
+                                    {"advantage", adv.value[std::size_t(i)]},
+                                    {"kept", bool(adv.keep[std::size_t(i)])},
+                                    {"seed", seeds[std::size_t(i)]}});
+        images.push_back(chunks.front().images[i]);
+      }
+      hooks.onGroup(epoch + 1, group, at::stack(images));
+    }
+    result.epoch = epoch + 1;
+    if ((epoch + 1) % c.checkpointEvery == 0 || epoch + 1 == c.epochs) {
+      result.checkpoint = writeTrainingCheckpoint(c.out, epoch + 1, parts, c.toJson(), c.keepCheckpoints);
+      if (hooks.onCheckpoint) hooks.onCheckpoint(epoch + 1, result.checkpoint);
+    }
+  }
+  if (result.cancelled && result.epoch > result.resumedFrom &&
+      (result.checkpoint.empty() || result.checkpoint.filename() != checkpointName(result.epoch))) {
+    result.checkpoint = writeTrainingCheckpoint(c.out, result.epoch, parts, c.toJson(), c.keepCheckpoints);
+    if (hooks.onCheckpoint) hooks.onCheckpoint(result.epoch, result.checkpoint);
+  }
+  result.seconds = seconds(runStart, Clock::now());
+  result.samplesPerSecond = result.seconds > 0 ? double(done) / result.seconds : 0.0;
+  g.dit->eval();
+  return result;
+}
+
+}  // namespace psr::train

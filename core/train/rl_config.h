@@ -1,0 +1,52 @@
+#pragma once
+// The Flow-GRPO job spec (`psr train rl --config JOB.json`), docs/rl-spec.md in fields.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace psr::train {
+
+struct RlConfig {
+  std::string name = "rl";
+  std::filesystem::path init;   ///< the policy to start from (the SFT checkpoint); also the KL reference
+  nlohmann::json data;          ///< where prompts come from ({"world": {...}}; the CLI builds it)
+  std::int64_t epochs = 100;    ///< rollout + update rounds
+  std::int64_t promptsPerEpoch = 4;
+  std::int64_t groupSize = 6;   ///< G samples per prompt, distinct noise
+  std::int64_t rolloutBatch = 12;  ///< images per sampling call = per update (equal sizes keep r = 1 exact)
+  std::int64_t samplingSteps = 10;
+  double noiseLevel = 0.7;      ///< a in σ_t = a·sqrt(σ/(1 − σ))
+  double shift = 3.0;
+  double guidance = 1.0;        ///< CFG during rollouts and updates (1 = off)
+  std::int64_t windowStart = 0;  ///< trained steps [start, end); end <= samplingSteps − 1 (never the last)
+  std::int64_t windowEnd = -1;   ///< −1: samplingSteps − 1
+  double clipRange = 1e-4;
+  double advantageClip = 5.0;
+  bool globalStd = false;
+  double klBeta = 0.01;
+  double lr = 1e-5;
+  double gradClip = 1.0;
+  double weightDecay = 0.0;
+  std::int64_t loraRank = 0;
+  double loraAlpha = 8.0;
+  double ema = 0.0;
+  std::map<std::string, double> weights{{"psr", 0.4}, {"semantic", 0.4}, {"aesthetic", 0.2}};
+  int rewardRetries = 2;
+  std::int64_t maxSkipped = 20;  ///< stop when this many groups/samples were skipped (NaN, failures)
+  bool selfCheck = true;         ///< throw when the first update of an epoch has r != 1
+  std::int64_t checkpointEvery = 10;  ///< epochs
+  std::int64_t keepCheckpoints = 3;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  std::string device = "cpu";
+  std::filesystem::path out;
+
+  static RlConfig fromJson(const nlohmann::json& j);
+  nlohmann::json toJson() const;
+  std::int64_t trainedEnd() const { return windowEnd < 0 ? samplingSteps - 1 : windowEnd; }
+};
+
+}  // namespace psr::train

@@ -1,0 +1,80 @@
+#include "train_data/rl_world.h"
+
+#include <ATen/ATen.h>
+
+#include "perceive/semantic_scorer.h"
+#include "perceive_data/image_tensor.h"
+#include "perceive_data/world_vocabulary.h"
+#include "train/step_rng.h"
+#include "world/prompts.h"
+#include "world/renderer.h"
+#include "world/rng.h"
+#include "world/scene_sampler.h"
+
+namespace psr::train_data {
+
+struct WorldPrompts::Impl {
+  const world::WorldCatalog& catalog;
+  train::ReferenceMix mix;
+  std::uint64_t seed;
+  int size;
+  world::SceneRenderer renderer;
+  perceive_data::WorldIndex index;
+  Impl(const world::WorldCatalog& c, train::ReferenceMix m, std::uint64_t s, int sz)
+      : catalog(c), mix(std::move(m)), seed(s), size(sz), renderer(c), index(perceive_data::worldIndex(c)) {}
+};
+
+WorldPrompts::WorldPrompts(const world::WorldCatalog& catalog, train::ReferenceMix mix, std::uint64_t seed, int size)
+    : impl_(std::make_unique<Impl>(catalog, std::move(mix), seed, size)) {}
+WorldPrompts::~WorldPrompts() = default;
+
+std::vector<train::RlPrompt> WorldPrompts::prompts(std::int64_t epoch, std::int64_t count) {
+  train::StepRng stepRng(impl_->seed, std::uint64_t(epoch), 11);
+  const int subjects = impl_->mix.pick(stepRng.uniform(), {1, 2, 3, 4});
+  std::vector<train::RlPrompt> out;
+  for (std::int64_t p = 0; p < count; ++p) {
+    world::Rng rng(stepRng.next());
+    world::SceneRequest req;
+    req.subjects = subjects;
+    req.split = world::Split::Train;  // RL never sees held-out identities
+    auto scene = world::randomScene(impl_->catalog, rng, req);
+    train::RlPrompt prompt;
+    prompt.text = world::instruction(scene, impl_->catalog, rng);
+    std::vector<std::int64_t> categories;
+    for (int k = 0; k < int(scene.subjects.size()); ++k) {
+      const auto ref = impl_->renderer.render(world::makeReferenceScene(scene, k, impl_->catalog, rng), rng.next(), impl_->size);
+      prompt.references.push_back(perceive_data::imageToTensor(ref.image).to(at::kFloat).div(127.5).sub(1.0));
+      categories.push_back(impl_->index.categoryOf(impl_->catalog, scene.subjects[std::size_t(k)].identity));
+    }
+    prompt.meta = {{"categories", categories}, {"instruction", prompt.text}};
+    out.push_back(std::move(prompt));
+  }
+  return out;
+}
+
+nlohmann::json WorldPrompts::describe() const {
+  return {{"kind", "world"}, {"split", "train"}, {"subjects", impl_->mix.toJson()}, {"seed", impl_->seed}};
+}
+
+std::vector<train::RewardComponents> PerceptionReward::score(const at::Tensor& images,
+                                                             const std::vector<const train::RlPrompt*>& prompts) {
+  std::vector<perceive::RewardRequest> requests;
+  std::vector<at::Tensor> refRows;
+  for (const auto* p : prompts) {
+    perceive::RewardRequest r;
+    r.categories = p->meta.at("categories").get<std::vector<std::int64_t>>();
+    for (const auto& ref : p->references) {
+      r.references.push_back(std::int64_t(refRows.size()));
+      refRows.push_back(ref);
+    }
+    r.requirements = perceive::parseInstruction(p->meta.at("instruction").get<std::string>(), r.categories, models_.vocabulary);
+    requests.push_back(std::move(r));
+  }
+  auto unit = [](const at::Tensor& t) { return t.add(1.0).div(2.0).clamp(0, 1); };
+  const auto results = perceive::computeRewards(models_, unit(images), unit(at::stack(refRows)), requests);
+  std::vector<train::RewardComponents> out;
+  for (const auto& r : results) out.push_back({{"psr", r.psr.psr}, {"semantic", r.semantic.score}, {"aesthetic", r.aesthetic}});
+  return out;
+}
+
+}  // namespace psr::train_data
