@@ -41,6 +41,7 @@ int run(int argc, char** argv) {
 
   addWorkspaceCommands(app, ctx);
   addPluginCommands(app, ctx);
+  addJobCommands(app, ctx);
 #ifdef PSR_WITH_WORLD
   addAssetCommands(app, ctx);
   addWorldCommands(app, ctx);

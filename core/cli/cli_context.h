@@ -28,6 +28,7 @@ struct CliContext {
 /// Each area adds its subcommands to the root app.
 void addWorkspaceCommands(CLI::App& app, CliContext& ctx);
 void addPluginCommands(CLI::App& app, CliContext& ctx);
+void addJobCommands(CLI::App& app, CliContext& ctx);
 #ifdef PSR_WITH_WORLD
 void addAssetCommands(CLI::App& app, CliContext& ctx);
 void addWorldCommands(CLI::App& app, CliContext& ctx);

@@ -127,7 +127,8 @@ int runSftCommand(CliContext& ctx, const SftArgs& a) {
     throw;
   }
   const int code = result.cancelled ? kExitCancelled : kExitOk;
-  log.finish(result.cancelled ? "cancelled" : "finished", code,
+  // A stopped run saved a checkpoint: it is paused, and resuming continues from there.
+  log.finish(result.cancelled ? "paused" : "finished", code,
              result.cancelled ? "stopped at step " + std::to_string(result.step) + " (checkpoint saved)" : "");
   auto report = result.toJson();
   report["job_id"] = log.jobId();
@@ -204,7 +205,8 @@ int runRlCommand(CliContext& ctx, const RlArgs& a) {
     throw;
   }
   const int code = result.cancelled ? kExitCancelled : kExitOk;
-  log.finish(result.cancelled ? "cancelled" : "finished", code, "");
+  log.finish(result.cancelled ? "paused" : "finished", code,
+             result.cancelled ? "stopped at epoch " + std::to_string(result.epoch) + " (checkpoint saved)" : "");
   auto report = result.toJson();
   report["job_id"] = log.jobId();
   report["out"] = config.out.string();
