@@ -12,6 +12,8 @@ PACKAGES=(
   libqt6opengl6-dev
   # engine: LibTorch 1.13 CPU and the fast BLAS (reference BLAS made a training step ~8x slower)
   libtorch-dev libopenblas0-openmp
+  # data-parallel training over LibTorch's c10d Gloo backend (its headers include gloo's)
+  libgloo-dev
   # image codecs and processing (OpenCV 4.6, only the modules the studio links)
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # emoji world: npm tarballs (zlib) and OpenMoji SVG artwork (librsvg + cairo)

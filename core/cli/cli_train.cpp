@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "model/checkpoint.h"
 #include "store/workspace.h"
 #include "perceive_data/perception_paths.h"
+#include "train/distributed.h"
 #include "train/grpo_trainer.h"
 #include "train/shard_source.h"
 #include "train/sft_trainer.h"
@@ -94,18 +96,22 @@ int runSftCommand(CliContext& ctx, const SftArgs& a) {
   auto record = config.toJson();
   record["data_source"] = source->describe();
   fs::create_directories(config.out);
-  std::ofstream(config.out / "job.json", std::ios::trunc) << record.dump(2) << '\n';
-  train_data::RunLog log(*ws, "sft", record, config.device, a.jobId);
+  if (train::environmentRank() == 0) std::ofstream(config.out / "job.json", std::ios::trunc) << record.dump(2) << '\n';
+  // Under data parallelism (RANK/WORLD_SIZE) rank 0 alone records the job in the workspace.
+  const bool primary = train::environmentRank() == 0;
+  std::optional<train_data::RunLog> log;
+  if (primary) log.emplace(*ws, "sft", record, config.device, a.jobId);
 
   train::SftHooks hooks;
   InterruptGuard guard(hooks.cancel);
-  std::ofstream metricsFile(config.out / "metrics.jsonl", std::ios::app);
+  std::ofstream metricsFile;
+  if (primary) metricsFile.open(config.out / "metrics.jsonl", std::ios::app);
   hooks.onMetrics = [&](std::int64_t step, std::int64_t steps, const std::map<std::string, double>& values) {
     json line = {{"done", step}, {"total", steps}};
     for (const auto& [k, v] : values) line[k] = v;
     std::cerr << line.dump() << std::endl;
     metricsFile << line.dump() << '\n' << std::flush;
-    log.metrics(step, values);
+    if (log) log->metrics(step, values);
   };
   hooks.onSamples = [&](std::int64_t step, const at::Tensor& grid) {
     char name[32];
@@ -113,25 +119,25 @@ int runSftCommand(CliContext& ctx, const SftArgs& a) {
     train_data::writeModelImage(config.out / "samples" / name, grid);
   };
   hooks.onCheckpoint = [&](std::int64_t step, const fs::path& dir) {
-    log.checkpoint(config.name, record, step, dir);
+    if (log) log->checkpoint(config.name, record, step, dir);
     std::cerr << json{{"event", "checkpoint"}, {"step", step}, {"path", dir.string()}}.dump() << std::endl;
   };
   train::SftResult result;
   try {
     result = train::runSft(config, *source, hooks);
   } catch (const Error& e) {
-    log.finish("failed", exitCodeFor(e.code()), e.what());
+    if (log) log->finish("failed", exitCodeFor(e.code()), e.what());
     throw;
   } catch (const std::exception& e) {
-    log.finish("failed", kExitError, e.what());
+    if (log) log->finish("failed", kExitError, e.what());
     throw;
   }
   const int code = result.cancelled ? kExitCancelled : kExitOk;
   // A stopped run saved a checkpoint: it is paused, and resuming continues from there.
-  log.finish(result.cancelled ? "paused" : "finished", code,
+  if (log) log->finish(result.cancelled ? "paused" : "finished", code,
              result.cancelled ? "stopped at step " + std::to_string(result.step) + " (checkpoint saved)" : "");
   auto report = result.toJson();
-  report["job_id"] = log.jobId();
+  report["job_id"] = log ? log->jobId() : 0;
   report["out"] = config.out.string();
   if (a.json) std::cout << report.dump(2) << '\n';
   else

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <tuple>
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -16,6 +17,7 @@
 #include "model/text_encoder.h"
 #include "tensor/tensor_io.h"
 #include "train/adamw.h"
+#include "train/distributed.h"
 #include "train/ema.h"
 #include "train/lora.h"
 #include "train/step_rng.h"
@@ -92,6 +94,10 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   if (c.out.empty()) throw Error("job spec: no \"out\" folder", ErrorCode::InvalidArgument);
   if (c.threads > 0) at::set_num_threads(c.threads);
   const c10::Device device(c.device);
+  // Data parallel under RANK/WORLD_SIZE: every rank draws the whole step, trains on its slice
+  // and averages gradients; rank 0 alone writes checkpoints and samples.
+  const auto dist = Distributed::fromEnvironment();
+  const bool primary = !dist || dist->primary();
   fs::create_directories(c.out / "checkpoints");
   fs::create_directories(c.out / "samples");
 
@@ -150,12 +156,16 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   const auto positions = model::gridPositions(grid, 0).to(device);
 
   auto writeCheckpoint = [&](std::int64_t step) {
+    if (!primary) {
+      result.checkpoint = c.out / "checkpoints" / checkpointName(step);
+      return;
+    }
     result.checkpoint = writeTrainingCheckpoint(c.out, step, parts, c.toJson(), c.keepCheckpoints);
     if (hooks.onCheckpoint) hooks.onCheckpoint(step, result.checkpoint);
   };
 
   auto writeSamples = [&](std::int64_t step) {
-    if (!hooks.onSamples) return;
+    if (!hooks.onSamples || !primary) return;
     auto batch = source.batch(kSampleBatchStep, c.sampleCount);
     batch.target = resized(batch.target, size);
     for (auto& r : batch.references) r = resized(r, size);
@@ -201,17 +211,23 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
     const auto timesteps =
         flow::sampleTimesteps(b, c.timesteps, flow::cpuGenerator(StepRng(c.seed, std::uint64_t(step), 1000).next())).to(device);
 
-    auto x0 = codec->encode(resized(batch.target, size).to(device)).tokens;
-    auto noise = flow::seededNoise(seeds, {x0.size(1), x0.size(2)}).to(device);
-    auto xt = flow::interpolate(x0, noise, timesteps);
+    std::int64_t first = 0, count = b;
+    if (dist) std::tie(first, count) = dist->slice(b);
+    auto part = [&](const at::Tensor& t) { return t.narrow(0, first, count); };
+    auto x0 = codec->encode(part(resized(batch.target, size)).to(device)).tokens;
+    const std::vector<std::uint64_t> mySeeds(seeds.begin() + first, seeds.begin() + first + count);
+    auto noise = flow::seededNoise(mySeeds, {x0.size(1), x0.size(2)}).to(device);
+    const auto myTimesteps = part(timesteps);
+    auto xt = flow::interpolate(x0, noise, myTimesteps);
     std::vector<at::Tensor> slots;
-    for (auto& r : batch.references) slots.push_back(resized(r, size).to(device));
-    auto refs = model::encodeReferenceImages(g, *codec, slots, grid, present.defined() ? present.to(device) : at::Tensor());
+    for (auto& r : batch.references) slots.push_back(part(resized(r, size)).to(device));
+    auto refs = model::encodeReferenceImages(g, *codec, slots, grid, present.defined() ? part(present).to(device) : at::Tensor());
     if (tm.lora) tm.lora->refresh();
-    auto text = model::encodePrompts(g, batch.prompts);
-    auto velocity = g.dit->forward(xt, positions, timesteps, text, refs);
+    const std::vector<std::string> prompts(batch.prompts.begin() + first, batch.prompts.begin() + first + count);
+    auto text = model::encodePrompts(g, prompts);
+    auto velocity = g.dit->forward(xt, positions, myTimesteps, text, refs);
     auto loss = flow::flowMatchingLoss(velocity, x0, noise);
-    const double value = loss.item<double>();
+    const double value = dist ? dist->average(loss.item<double>()) : loss.item<double>();
     if (!std::isfinite(value)) {
       throw Error("non-finite loss (" + std::to_string(value) + ") at step " + std::to_string(step) +
                       "; training stopped, the last good checkpoint is " +
@@ -220,6 +236,7 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
     }
     optimiser.zeroGrad();
     loss.backward();
+    if (dist) dist->averageGradients(tm.trainable);
     const double norm = clipGradNorm(tm.trainable, c.gradClip);
     if (!std::isfinite(norm)) {
       throw Error("non-finite gradient at step " + std::to_string(step) + "; the last good checkpoint is " +

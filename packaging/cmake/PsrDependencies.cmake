@@ -14,6 +14,17 @@ separate_arguments(_psr_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 target_compile_options(psr_torch INTERFACE ${_psr_torch_flags})
 set(PSR_TORCH_VERSION "${Torch_VERSION}")
 
+# Data-parallel training through LibTorch's c10d with Gloo: its headers include gloo's (Debian:
+# libgloo-dev; PyTorch's LibTorch bundles them). Without them a WORLD_SIZE > 1 run is refused
+# with a clear error instead of failing the build.
+find_path(PSR_C10D_INCLUDE_DIR torch/csrc/distributed/c10d/ProcessGroupGloo.hpp HINTS ${TORCH_INCLUDE_DIRS})
+find_path(PSR_GLOO_INCLUDE_DIR gloo/algorithm.h HINTS ${TORCH_INCLUDE_DIRS})
+if(PSR_C10D_INCLUDE_DIR AND PSR_GLOO_INCLUDE_DIR)
+  set(PSR_HAS_C10D_GLOO ON)
+else()
+  set(PSR_HAS_C10D_GLOO OFF)
+endif()
+
 if(PSR_WITH_OPENCV)
   # Debian ships OpenCVConfig.cmake only in the umbrella libopencv-dev (which drags in VTK and
   # more); we install the three module packages and locate them directly.
