@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_limits.h"
 
 // Tensor bytes are handed out and written as they lie in memory; the format is little-endian.
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors I/O assumes a little-endian host");
@@ -66,6 +67,13 @@ std::optional<std::size_t> byteSize(DType dtype, const std::vector<std::int64_t>
   return total;
 }
 
+/// A JSON value for an error message: at most 120 characters of it.
+std::string excerpt(const json& value) {
+  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > 120) text = text.substr(0, 117) + "...";
+  return text;
+}
+
 [[noreturn]] void corrupt(const std::filesystem::path& path, const std::string& what) {
   throw Error(path.string() + ": corrupt safetensors file: " + what, ErrorCode::Corrupt);
 }
@@ -100,6 +108,11 @@ json parseHeader(const std::filesystem::path& path, const char* begin, const cha
     }
     return true;
   };
+  try {
+    checkJsonLimits(std::string_view(begin, std::size_t(end - begin)), "header", ErrorCode::Corrupt, kMaxHeaderBytes);
+  } catch (const Error& e) {
+    corrupt(path, e.what());
+  }
   json header;
   try {
     header = json::parse(begin, end, track);
@@ -117,7 +130,7 @@ std::uint64_t unsignedField(const std::filesystem::path& path, const std::string
                             const json& value) {
   if (value.is_number_unsigned()) return value.get<std::uint64_t>();
   if (value.is_number_integer()) corrupt(path, "tensor '" + tensor + "': negative value in " + field);
-  corrupt(path, "tensor '" + tensor + "': " + field + " must hold non-negative integers, got " + value.dump());
+  corrupt(path, "tensor '" + tensor + "': " + field + " must hold non-negative integers, got " + excerpt(value));
 }
 
 TensorView parseTensor(const std::filesystem::path& path, const std::string& name, const json& info,
@@ -273,11 +286,10 @@ std::size_t tensorByteSize(DType dtype, const std::vector<std::int64_t>& shape) 
   return *size;
 }
 
-SafetensorsReader::SafetensorsReader(const std::filesystem::path& path) : file_(path) {
-  const std::size_t size = file_.size();
+SafetensorsContents parseSafetensors(const std::byte* data, std::size_t size, const std::filesystem::path& path) {
   if (size < 8)
     corrupt(path, "file is too short (" + std::to_string(size) + " bytes) to hold the 8-byte header length");
-  const std::uint64_t headerSize = readLe64(file_.data());
+  const std::uint64_t headerSize = readLe64(data);
   if (headerSize > kMaxHeaderBytes)
     corrupt(path, "oversized header: header length " + std::to_string(headerSize) + " exceeds the limit of " +
                       std::to_string(kMaxHeaderBytes) + " bytes");
@@ -285,29 +297,37 @@ SafetensorsReader::SafetensorsReader(const std::filesystem::path& path) : file_(
     corrupt(path, "oversized header: header length " + std::to_string(headerSize) + " exceeds the " +
                       std::to_string(size - 8) + " bytes that follow it (truncated file?)");
 
-  const char* headerBegin = reinterpret_cast<const char*>(file_.data() + 8);
+  const char* headerBegin = reinterpret_cast<const char*>(data + 8);
   const json header = parseHeader(path, headerBegin, headerBegin + headerSize);
-  const std::byte* buffer = file_.data() + 8 + headerSize;
+  const std::byte* buffer = data + 8 + headerSize;
   const std::size_t bufferSize = size - 8 - std::size_t(headerSize);
 
+  SafetensorsContents out;
   for (const auto& [key, value] : header.items()) {
     if (key == "__metadata__") {
       if (value.is_null()) continue;
       if (!value.is_object()) corrupt(path, "__metadata__ is not an object");
       for (const auto& [metaKey, metaValue] : value.items()) {
         if (!metaValue.is_string())
-          corrupt(path, "metadata value for '" + metaKey + "' is not a string (" + metaValue.dump() + ")");
-        metadata_.emplace(metaKey, metaValue.get<std::string>());
+          corrupt(path, "metadata value for '" + metaKey + "' is not a string (" + excerpt(metaValue) + ")");
+        out.metadata.emplace(metaKey, metaValue.get<std::string>());
       }
       continue;
     }
-    tensors_.push_back(parseTensor(path, key, value, buffer, bufferSize));
+    out.tensors.push_back(parseTensor(path, key, value, buffer, bufferSize));
   }
   // File order; equal starts (zero-size tensors) put the empty one first so tiling works out.
-  std::sort(tensors_.begin(), tensors_.end(), [](const TensorView& a, const TensorView& b) {
+  std::sort(out.tensors.begin(), out.tensors.end(), [](const TensorView& a, const TensorView& b) {
     return std::pair(a.data, a.bytes) < std::pair(b.data, b.bytes);
   });
-  checkTiling(path, tensors_, buffer, bufferSize);
+  checkTiling(path, out.tensors, buffer, bufferSize);
+  return out;
+}
+
+SafetensorsReader::SafetensorsReader(const std::filesystem::path& path) : file_(path) {
+  auto contents = parseSafetensors(file_.data(), file_.size(), path);
+  tensors_ = std::move(contents.tensors);
+  metadata_ = std::move(contents.metadata);
   for (std::size_t i = 0; i < tensors_.size(); ++i) index_.emplace(tensors_[i].name, i);
 }
 

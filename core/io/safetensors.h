@@ -42,6 +42,20 @@ struct TensorView {
 /// Headers above this size are rejected, as the reference implementation does (100 MB).
 inline constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
 
+/// What a validated safetensors image holds: its tensors in file order (views point into the
+/// bytes that were parsed) and its "__metadata__" map.
+struct SafetensorsContents {
+  std::vector<TensorView> tensors;
+  std::map<std::string, std::string> metadata;
+};
+
+/// Validates `size` bytes at `data` as a whole safetensors file, with every check the reader
+/// makes (header length against the limit and the bytes present, header JSON size and nesting,
+/// dtypes, shapes, data offsets inside the buffer, exact tiling); `name` starts the messages.
+/// Throws psr::Error(Corrupt) naming the problem. Nothing is allocated in proportion to what the
+/// header claims, only to what the bytes hold.
+SafetensorsContents parseSafetensors(const std::byte* data, std::size_t size, const std::filesystem::path& name);
+
 /// A validated, memory-mapped safetensors file; views point into the mapping (zero-copy) and
 /// stay valid as long as the reader lives (moving the reader keeps them valid).
 class SafetensorsReader {

@@ -1,5 +1,11 @@
 #include "model/checkpoint.h"
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -11,6 +17,15 @@
 
 namespace psr::model {
 namespace {
+
+/// fsync of a file or folder; best effort (the data is complete either way after a crash of
+/// the process, the sync only matters for power loss).
+void syncPath(const std::filesystem::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
 
 std::string listOf(const std::vector<std::string>& items) {
   constexpr std::size_t kShown = 8;
@@ -87,16 +102,43 @@ Generator createGenerator(const ModelConfig& config, const WordTokenizer& tokeni
 }
 
 void saveGenerator(const std::filesystem::path& dir, const Generator& generator) {
-  std::filesystem::create_directories(dir);
+  // The folder appears whole or not at all: its files are written into a hidden sibling,
+  // flushed, and the sibling is renamed into place (or atomically exchanged with an existing
+  // checkpoint, which is then removed). A process killed at any point leaves either the old
+  // checkpoint or the new one, plus at most a stale ".<name>.partial" that the next save clears.
+  namespace fs = std::filesystem;
+  fs::path target = dir;
+  if (!target.has_filename()) target = target.parent_path();  // "ckpt/" names "ckpt"
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  fs::create_directories(parent);
+  const fs::path staging = parent / ("." + target.filename().string() + ".partial");
+  fs::remove_all(staging);
+  fs::create_directory(staging);
   {
-    std::ofstream out(dir / "config.json", std::ios::trunc);
+    std::ofstream out(staging / "config.json", std::ios::trunc);
     out << nlohmann::json(generator.config).dump(2) << '\n';
-    if (!out.flush()) throw Error("cannot write " + (dir / "config.json").string(), ErrorCode::Io);
+    if (!out.flush()) throw Error("cannot write " + (staging / "config.json").string(), ErrorCode::Io);
   }
   const std::map<std::string, std::string> meta{{"format", "psr-generator"}, {"config", generator.config.name}};
-  saveWeights(dir / "dit.safetensors", *generator.dit, meta);
-  if (generator.text) saveWeights(dir / "text_encoder.safetensors", *generator.text, meta);
-  if (generator.tokenizer) generator.tokenizer->save(dir / "vocab.txt");
+  saveWeights(staging / "dit.safetensors", *generator.dit, meta);
+  if (generator.text) saveWeights(staging / "text_encoder.safetensors", *generator.text, meta);
+  if (generator.tokenizer) generator.tokenizer->save(staging / "vocab.txt");
+  for (const auto& entry : fs::directory_iterator(staging)) syncPath(entry.path(), false);
+  syncPath(staging, true);
+
+  std::error_code ec;
+  const auto status = fs::status(target, ec);  // a link to a folder counts as that folder
+  if (fs::exists(status) && !fs::is_directory(status))
+    throw Error("cannot save a checkpoint to " + target.string() + ": it exists and is not a folder",
+                ErrorCode::InvalidArgument);
+  if (!fs::exists(status)) {
+    fs::rename(staging, target);
+  } else {
+    if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0)
+      throw Error("cannot replace checkpoint " + target.string() + ": " + std::strerror(errno), ErrorCode::Io);
+    fs::remove_all(staging);  // now the previous checkpoint
+  }
+  syncPath(parent, true);
 }
 
 Generator loadGenerator(const std::filesystem::path& dir, c10::Device device) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_limits.h"
 
 namespace psr::pipeline {
 
@@ -38,16 +39,20 @@ nlohmann::json SynthSpec::toJson() const {
 }
 
 SynthSpec SynthSpec::fromJson(const nlohmann::json& j) {
+  constexpr auto kCorrupt = ErrorCode::Corrupt;
+  const std::string what = "synthesis spec";
   try {
+    if (!j.is_object()) throw Error(what + " is not a JSON object", kCorrupt);
+    io::checkJsonDepth(j, what, kCorrupt);
     SynthSpec s;
     const std::string subset = j.at("subset").get<std::string>();
     if (subset != "all") s.subset = parseSubset(subset);
-    s.count = j.at("count").get<long long>();
+    s.count = io::jsonInteger<long long>(j.at("count"), what + ": count", kCorrupt);
     s.split = j.at("split").get<std::string>() == "heldout" ? world::Split::Heldout : world::Split::Train;
-    s.seed = j.at("seed").get<std::uint64_t>();
-    s.batchSize = j.at("batch_size").get<int>();
-    s.imageSize = j.at("image_size").get<int>();
-    s.maxAttempts = j.at("max_attempts").get<long long>();
+    s.seed = io::jsonInteger<std::uint64_t>(j.at("seed"), what + ": seed", kCorrupt);
+    s.batchSize = io::jsonInteger<int>(j.at("batch_size"), what + ": batch_size", kCorrupt);
+    s.imageSize = io::jsonInteger<int>(j.at("image_size"), what + ": image_size", kCorrupt);
+    s.maxAttempts = io::jsonInteger<long long>(j.at("max_attempts"), what + ": max_attempts", kCorrupt);
     s.dataset = j.at("dataset").get<std::string>();
     const auto& f = j.at("filters");
     s.filters = {f.at("min_consistency").get<double>(), f.at("min_detector_confidence").get<double>(),
@@ -56,6 +61,10 @@ SynthSpec SynthSpec::fromJson(const nlohmann::json& j) {
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("synthesis spec is incomplete or malformed: ") + e.what(), ErrorCode::Corrupt);
   }
+}
+
+SynthSpec SynthSpec::fromText(std::string_view text) {
+  return fromJson(io::parseJsonInput(text, "synthesis spec", ErrorCode::Corrupt, kMaxSpecJsonBytes));
 }
 
 void SynthSpec::validate() const {

@@ -1,8 +1,10 @@
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -49,10 +51,22 @@ struct SynthSpec {
   nlohmann::json toJson() const;
   /// Reads toJson's form back (threads, writers, providers and resumeRun keep their defaults).
   static SynthSpec fromJson(const nlohmann::json& j);
+  /// fromJson over text from outside (a database row, a file): size and nesting are checked
+  /// before parsing; throws Corrupt naming the problem.
+  static SynthSpec fromText(std::string_view text);
+  /// Spec text longer than this is refused (a spec is a few hundred bytes).
+  static constexpr std::size_t kMaxSpecJsonBytes = std::size_t(1) << 20;
   /// Throws InvalidArgument for a count, batch size, image size or threshold out of range.
   void validate() const;
   /// maxAttempts, or its default.
-  long long attemptLimit() const { return maxAttempts > 0 ? maxAttempts : 4 * count + 64; }
+  long long attemptLimit() const {
+    if (maxAttempts > 0) return maxAttempts;
+    // Saturates: a count read from a damaged spec must not overflow (undefined behaviour).
+    long long limit = 0;
+    if (__builtin_mul_overflow(count, 4LL, &limit) || __builtin_add_overflow(limit, 64LL, &limit))
+      return count > 0 ? std::numeric_limits<long long>::max() : std::numeric_limits<long long>::min();
+    return limit;
+  }
 };
 
 /// Seconds spent per stage, summed over threads: render = every provider call of both stages;

@@ -1,6 +1,8 @@
 #include "plugin/plugin_loader.h"
 
 #include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -12,9 +14,26 @@ namespace {
 using InfoFn = const PluginInfo* (*)();
 using RegisterFn = void (*)(Registry*);
 
+/// Why a plugin file must not be loaded although it lies in a configured folder: anyone could
+/// have replaced it (it, or the folder holding it, is writable by every user). Empty when fine.
+std::string unsafeLocation(const std::filesystem::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0) {
+    if (st.st_mode & S_IWOTH) return "the file is writable by every user; refusing to load code anyone could have replaced";
+    if (st.st_uid != 0 && st.st_uid != ::geteuid())
+      return "the file belongs to another user; refusing to load code this user did not install";
+  }
+  auto dir = file.parent_path();
+  if (dir.empty()) dir = ".";
+  if (::stat(dir.c_str(), &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+    return "its folder is writable by every user; refusing to load code anyone could have placed there";
+  return {};
+}
+
 LoadedPlugin loadOne(const std::filesystem::path& file, Registry& registry) {
   LoadedPlugin out;
   out.file = file;
+  if (out.error = unsafeLocation(file); !out.error.empty()) return out;
   // RTLD_LOCAL: each plugin keeps its own copy of psr_core's symbols to itself.
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {

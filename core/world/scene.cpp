@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_limits.h"
 #include "world/catalog.h"
 
 namespace psr::world {
@@ -52,9 +53,14 @@ json toJson(const Scene& scene) {
 
 Scene sceneFromJson(const json& j) {
   try {
+    if (!j.is_object()) invalid("expected a JSON object");
+    io::checkJsonDepth(j, "scene", ErrorCode::InvalidArgument);
     Scene scene;
     scene.background = j.at("background").get<std::string>();
-    for (const auto& s : j.at("subjects")) {
+    const auto& subjects = j.at("subjects");
+    if (!subjects.is_array()) invalid("'subjects' must be an array");
+    for (const auto& s : subjects) {
+      if (!s.is_object()) invalid("each subject must be an object");
       SubjectInstance inst;
       inst.identity = s.at("identity").get<std::string>();
       const auto& box = s.at("box");
@@ -64,17 +70,28 @@ Scene sceneFromJson(const json& j) {
       if (size != "small" && size != "large") invalid("size of " + inst.identity + " must be small or large");
       inst.size = size == "large" ? SubjectSize::Large : SubjectSize::Small;
       inst.action = s.value("action", "");
-      inst.accessories = s.value("accessories", std::vector<std::string>());
-      inst.z = s.value("z", 0);
+      if (const auto acc = s.find("accessories"); acc != s.end()) inst.accessories = acc->get<std::vector<std::string>>();
+      if (const auto z = s.find("z"); z != s.end())
+        inst.z = io::jsonInteger<int>(*z, "scene: z of " + inst.identity, ErrorCode::InvalidArgument);
       scene.subjects.push_back(std::move(inst));
     }
-    for (const auto& r : j.value("relations", json::array())) {
-      scene.relations.push_back({r.at("a").get<int>(), r.at("b").get<int>(), relationFrom(r.at("kind").get<std::string>())});
+    if (const auto relations = j.find("relations"); relations != j.end()) {
+      if (!relations->is_array()) invalid("'relations' must be an array");
+      for (const auto& r : *relations) {
+        if (!r.is_object()) invalid("each relation must be an object");
+        const int a = io::jsonInteger<int>(r.at("a"), "scene: relation subject a", ErrorCode::InvalidArgument);
+        const int b = io::jsonInteger<int>(r.at("b"), "scene: relation subject b", ErrorCode::InvalidArgument);
+        scene.relations.push_back({a, b, relationFrom(r.at("kind").get<std::string>())});
+      }
     }
     return scene;
   } catch (const json::exception& e) {
     throw Error(std::string("scene: malformed JSON: ") + e.what(), ErrorCode::InvalidArgument);
   }
+}
+
+Scene sceneFromText(std::string_view text) {
+  return sceneFromJson(io::parseJsonInput(text, "scene", ErrorCode::InvalidArgument, kMaxSceneJsonBytes));
 }
 
 bool relationHolds(const Scene& scene, const Relation& r) {

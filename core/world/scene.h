@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -50,6 +51,11 @@ const char* relationName(RelationKind kind);  // "left_of", ...
 nlohmann::json toJson(const Scene& scene);
 /// Parses the JSON form; throws InvalidArgument naming the offending field.
 Scene sceneFromJson(const nlohmann::json& j);
+/// Scene files and database text are at most this long (a scene is a few hundred bytes).
+inline constexpr std::size_t kMaxSceneJsonBytes = std::size_t(1) << 20;
+/// Parses scene JSON text from outside (a file, a database row): size and nesting are checked
+/// before parsing; throws InvalidArgument naming the problem.
+Scene sceneFromText(std::string_view text);
 
 /// True when the boxes satisfy the relation by the PSRBench rule (dx, dy = centre of b minus
 /// centre of a: left of needs dx > 0 and |dx| > |dy|; above needs dy > 0; next to always holds).

@@ -4,13 +4,15 @@
 #include <vector>
 
 #include "common/error.h"
+#include "io/json_limits.h"
 #include "openai/chat_protocol.h"
 
 namespace psr::openai {
 namespace {
 
 std::optional<nlohmann::json> objectIn(const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // Depth-checked: callers quote parts of the object in messages, which recurses per level.
+  nlohmann::json j = io::parseJsonInputOrDiscarded(text, kMaxResponseJsonBytes);
   if (j.is_object()) return j;
   return std::nullopt;
 }

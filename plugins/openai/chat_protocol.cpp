@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_limits.h"
 #include "openai/base64.h"
 
 namespace psr::openai {
@@ -48,7 +49,8 @@ std::string chatRequestBody(const OpenAiConfig& config, const std::vector<ChatMe
 }
 
 std::string chatResponseText(const std::string& body, const std::string& source) {
-  const auto json = nlohmann::json::parse(body, nullptr, false);
+  // Depth-checked first: the answer's parts are copied and quoted, which recurses per level.
+  const auto json = io::parseJsonInputOrDiscarded(body, kMaxResponseJsonBytes);
   if (json.is_discarded()) throw Error(source + ": the response is not JSON: " + quoted(body), ErrorCode::Corrupt);
   if (!json.is_object())
     throw Error(source + ": the response is not a JSON object: " + quoted(body), ErrorCode::Corrupt);
@@ -89,7 +91,7 @@ std::string chatResponseText(const std::string& body, const std::string& source)
 }
 
 std::string serverErrorMessage(const std::string& body) {
-  const auto json = nlohmann::json::parse(body, nullptr, false);
+  const auto json = io::parseJsonInputOrDiscarded(body, kMaxResponseJsonBytes);
   if (json.is_object()) {
     if (const auto error = json.find("error"); error != json.end()) {
       if (error->is_string()) return bodyExcerpt(error->get<std::string>(), 500);
@@ -100,7 +102,10 @@ std::string serverErrorMessage(const std::string& body) {
     }
     for (const char* key : {"detail", "message"}) {
       const auto it = json.find(key);
-      if (it != json.end()) return bodyExcerpt(it->is_string() ? it->get<std::string>() : it->dump(), 500);
+      if (it != json.end())
+        return bodyExcerpt(it->is_string() ? it->get<std::string>()
+                                           : it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                           500);
     }
   }
   return bodyExcerpt(body);

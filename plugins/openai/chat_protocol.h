@@ -8,6 +8,9 @@
 
 namespace psr::openai {
 
+/// Response bodies are parsed only up to this size (the HTTP client stops reading at 32 MiB).
+inline constexpr std::size_t kMaxResponseJsonBytes = std::size_t(64) << 20;
+
 /// The JSON body asking `config.model` for a completion of `messages`; text parts go out as
 /// strings when a message has no image, else in the vision format with images as data URLs.
 /// Throws psr::Error(InvalidArgument) for no messages, an empty role or an empty image.

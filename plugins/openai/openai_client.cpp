@@ -46,8 +46,11 @@ std::string OpenAiClient::complete(const std::vector<ChatMessage>& messages, con
       std::optional<std::chrono::milliseconds> wait;
       try {
         const HttpResponse response = http_.post(request, cancel);
-        if (response.status >= 200 && response.status < 300) return chatResponseText(response.body, where);
-        failure = where + ": HTTP " + std::to_string(response.status) + ": " + serverErrorMessage(response.body);
+        // Redacted before anything reads it: an excerpt could otherwise cut an echoed key in
+        // two (leaving its start), and an answer that repeats the key would store it.
+        const std::string body = redact(response.body);
+        if (response.status >= 200 && response.status < 300) return redact(chatResponseText(body, where));
+        failure = where + ": HTTP " + std::to_string(response.status) + ": " + serverErrorMessage(body);
         if ((response.status == 401 || response.status == 403) && apiKey_.empty()) {
           failure += " (no API key: environment variable " + config_.apiKeyEnv + " is not set)";
         }

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_limits.h"
+#include "openai/chat_protocol.h"
 
 namespace psr::openai {
 namespace {
@@ -14,6 +16,12 @@ namespace {
 constexpr std::array<const char*, 10> kKeys = {
     "base_url",          "model",       "api_key_env",     "temperature",        "max_tokens", "timeout_s",
     "connect_timeout_s", "max_retries", "retry_backoff_s", "requests_per_minute"};
+
+/// A value quoted in a message: short, and never printed recursively past the depth limit.
+std::string shown(const nlohmann::json& value) {
+  if (io::jsonValueDepth(value, io::kMaxJsonDepth) > io::kMaxJsonDepth) return "(a deeply nested value)";
+  return bodyExcerpt(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 120);
+}
 
 [[noreturn]] void invalid(const std::string& what) {
   throw Error("openai provider config: " + what, ErrorCode::InvalidArgument);
@@ -33,7 +41,7 @@ double numberAt(const nlohmann::json& json, const char* key, double fallback, do
   const double v = it->is_number() ? it->get<double>() : NAN;
   if (!(v >= min && v <= max)) {
     invalid(std::string("'") + key + "' must be a number in [" + nlohmann::json(min).dump() + ", " +
-            nlohmann::json(max).dump() + "], not " + it->dump());
+            nlohmann::json(max).dump() + "], not " + shown(*it));
   }
   return v;
 }
@@ -43,7 +51,7 @@ int integerAt(const nlohmann::json& json, const char* key, int fallback, int min
   if (it == json.end()) return fallback;
   if (!it->is_number_integer() || it->get<long long>() < min || it->get<long long>() > max) {
     invalid(std::string("'") + key + "' must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
-            "], not " + it->dump());
+            "], not " + shown(*it));
   }
   return it->get<int>();
 }
@@ -51,7 +59,8 @@ int integerAt(const nlohmann::json& json, const char* key, int fallback, int min
 }  // namespace
 
 OpenAiConfig OpenAiConfig::fromJson(const nlohmann::json& json) {
-  if (!json.is_object()) invalid("expected a JSON object, not " + json.dump());
+  if (!json.is_object()) invalid("expected a JSON object, not " + shown(json));
+  io::checkJsonDepth(json, "openai provider config", ErrorCode::InvalidArgument);
   for (const auto& item : json.items()) {
     if (std::find(kKeys.begin(), kKeys.end(), item.key()) == kKeys.end()) {
       std::string list;

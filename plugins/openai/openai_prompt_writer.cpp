@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "openai/answer_json.h"
+#include "openai/chat_protocol.h"
 #include "openai/task_phrases.h"
 
 namespace psr::openai {
@@ -24,9 +25,14 @@ std::string userMessage(const pipeline::GroupPlan& plan) {
          std::to_string(plan.categories.size()) + " subject prompts.";
 }
 
+/// A JSON value quoted in a message, cut to a readable excerpt.
+std::string shown(const nlohmann::json& j) {
+  return bodyExcerpt(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 300);
+}
+
 std::string nonEmptyString(const nlohmann::json& j, const std::string& what, const std::string& source) {
   if (!j.is_string() || j.get_ref<const std::string&>().find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw Error(source + ": " + what + " must be a non-empty string, got " + j.dump(), ErrorCode::Corrupt);
+    throw Error(source + ": " + what + " must be a non-empty string, got " + shown(j), ErrorCode::Corrupt);
   }
   return j.get<std::string>();
 }
@@ -45,11 +51,11 @@ pipeline::GroupPrompts OpenAiPromptWriter::write(const pipeline::GroupPlan& plan
   const auto t2i = j.find("t2i_prompt");
   const auto subjects = j.find("subject_prompts");
   if (t2i == j.end() || subjects == j.end()) {
-    throw Error(source + ": the answer lacks \"t2i_prompt\" or \"subject_prompts\": " + j.dump(), ErrorCode::Corrupt);
+    throw Error(source + ": the answer lacks \"t2i_prompt\" or \"subject_prompts\": " + shown(j), ErrorCode::Corrupt);
   }
   if (!subjects->is_array() || subjects->size() != n) {
     throw Error(source + ": expected \"subject_prompts\" to list " + std::to_string(n) +
-                    " prompts, one per category (" + listedCategories(plan.categories) + "), got " + subjects->dump(),
+                    " prompts, one per category (" + listedCategories(plan.categories) + "), got " + shown(*subjects),
                 ErrorCode::Corrupt);
   }
   pipeline::GroupPrompts out;

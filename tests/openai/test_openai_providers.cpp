@@ -3,8 +3,10 @@
 // `psr data synth --prompt-writer openai --captioner openai` end to end on the fixture world
 // (with a failing request and a dead server), plus `psr plugins list`.
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <atomic>
 #include <fstream>
 #include <functional>
 #include <mutex>
@@ -160,6 +162,7 @@ class TestOpenAiProviders : public QObject {
   void synthStopsWhenProviderIsDown();
   void synthUnknownProviderListsNames();
   void pluginsListShowsOpenAi();
+  void apiKeyComesFromEnvironmentAndNeverLeaks();
 
  private:
   void writeConfig(const LoopbackServer& server);
@@ -430,6 +433,107 @@ void TestOpenAiProviders::pluginsListShowsOpenAi() {
   QCOMPARE(list.at("dirs").size(), std::size_t(2));
   // The build tree's plugin folder is also the executable's: named twice, searched once.
   QCOMPARE(std::count_if(plugins.begin(), plugins.end(), [](const json& p) { return p.at("name") == "openai"; }), 1L);
+}
+
+namespace {
+
+/// Every file under `dir` (recursively) whose bytes contain `needle`.
+std::vector<std::string> filesContaining(const fs::path& dir, const std::string& needle) {
+  std::vector<std::string> hits;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find(needle) != std::string::npos) hits.push_back(e.path().string());
+  }
+  return hits;
+}
+
+}  // namespace
+
+void TestOpenAiProviders::apiKeyComesFromEnvironmentAndNeverLeaks() {
+  // The key is only in the environment. The server uses it, echoes it in an error body (cut so
+  // that an excerpt would split it) and once in an answer; neither the workspace (database,
+  // WAL, logs, runs), nor the output, nor the exports may hold any of it afterwards.
+  const std::string key = "sk-test-" + std::to_string(QRandomGenerator::global()->generate64()) + "-secret";
+  const std::string keyStart = key.substr(0, 10);
+  FollowingModel model(FollowingModel::Failure::None);
+  std::atomic<int> calls{0};
+  std::mutex seenMutex;
+  std::set<std::string> authorizations;
+  LoopbackServer server([&](const LoopbackServer::Request& r) {
+    {
+      std::lock_guard<std::mutex> lock(seenMutex);
+      const auto it = r.headers.find("authorization");
+      authorizations.insert(it == r.headers.end() ? "" : it->second);
+    }
+    const int n = ++calls;
+    if (n == 1) {
+      const std::string pad(480, 'x');  // the 500-byte excerpt would end 11 bytes into the key
+      return Reply{500, {{"Content-Type", "application/json"}},
+                   json{{"error", {{"message", pad + " bad key " + key}}}}.dump(), 0ms};
+    }
+    Reply reply = model.answer(r);
+    if (n == 3) {
+      // A captioner or prompt writer answer that repeats the key.
+      auto body = json::parse(reply.body);
+      auto& content = body["choices"][0]["message"]["content"];
+      content = content.get<std::string>() + " " + key;
+      reply.body = body.dump();
+    }
+    return reply;
+  });
+  json config = configJson(server);
+  config["api_key_env"] = "PSR_TEST_SECRET_KEY";
+  config["max_retries"] = 2;
+  std::ofstream(configFile_.toStdString()) << config.dump(2);
+
+  QProcess p;
+  auto env = QProcessEnvironment::systemEnvironment();
+  env.insert("PSR_PLUGIN_PATH", PSR_OPENAI_PLUGIN_DIR);
+  env.insert("PSR_TEST_SECRET_KEY", QString::fromStdString(key));
+  p.setProcessEnvironment(env);
+  QStringList args = synthArgs("secret");
+  args.removeAll("--json");
+  p.start(PSR_CLI_PATH, args);
+  QVERIFY(p.waitForFinished(120000));
+  const std::string out = p.readAllStandardOutput().toStdString(), err = p.readAllStandardError().toStdString();
+  QVERIFY2(p.exitCode() == 0, err.c_str());
+  {
+    std::lock_guard<std::mutex> lock(seenMutex);
+    QCOMPARE(authorizations, std::set<std::string>{"Bearer " + key});  // the key was used, from the environment
+  }
+  QVERIFY2(calls.load() >= 3, "the scripted server was not reached");
+  QVERIFY2(out.find(keyStart) == std::string::npos, out.c_str());
+  QVERIFY2(err.find(keyStart) == std::string::npos, err.c_str());
+  // The config file holds only the variable's name.
+  {
+    std::ifstream in(configFile_.toStdString());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    QVERIFY(text.find(keyStart) == std::string::npos && text.find("PSR_TEST_SECRET_KEY") != std::string::npos);
+  }
+
+  // Exports of the dataset.
+  const QString ws = QString::fromStdString(ws_->dir().string());
+  const fs::path exports = fs::path(tmp_.path().toStdString()) / "exports";
+  QCOMPARE(runPsr({"-w", ws, "data", "export", "shards", "--out", QString::fromStdString((exports / "shards").string()),
+                   "--dataset", "secret", "--split", "all"})
+               .code,
+           0);
+  QCOMPARE(runPsr({"-w", ws, "data", "export", "psrbench", "--out",
+                   QString::fromStdString((exports / "bench").string()), "--dataset", "secret", "--split", "train"})
+               .code,
+           0);
+  ws_->db().exec("PRAGMA wal_checkpoint(PASSIVE)");
+  const auto hits = filesContaining(fs::path(tmp_.path().toStdString()), keyStart);
+  QVERIFY2(hits.empty(), hits.empty() ? "" : hits.front().c_str());
+  // A key written into the config file itself is refused, and the message does not repeat it.
+  json withKey = configJson(server);
+  withKey["api_key"] = key;
+  const auto e = errorOf([&] { psr::openai::OpenAiConfig::fromJson(withKey); });
+  QVERIFY(e);
+  QCOMPARE(e->code(), psr::ErrorCode::InvalidArgument);
+  QVERIFY2(std::string(e->what()).find(keyStart) == std::string::npos, e->what());
 }
 
 QTEST_GUILESS_MAIN(TestOpenAiProviders)

@@ -524,6 +524,46 @@ class TestSafetensors : public QObject {
     QTest::newRow("metadata not object")
         << stFile(R"({"__metadata__":["x"],"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", two)
         << "__metadata__";
+    // Resource limits: nesting that would make printing the header recurse thousands of levels.
+    QTest::newRow("deeply nested header")
+        << stFile(R"({"__metadata__":{"k":)" + QByteArray(5000, '[') + QByteArray(5000, ']') + "}}") << "nests deeper";
+    QTest::newRow("deeply nested shape")
+        << one(R"({"dtype":"F32","shape":)" + QByteArray(100, '[') + QByteArray(100, ']') + R"(,"data_offsets":[0,8]})",
+               two)
+        << "nests deeper";
+    QTest::newRow("huge shape, small buffer")
+        << one(R"({"dtype":"F64","shape":[1048576,1048576],"data_offsets":[0,8]})", two) << "inconsistent";
+  }
+
+  // The issue's check: a crafted header whose data offsets point past the end of the file is
+  // refused before any tensor is handed out, with a message naming the tensor and the sizes.
+  void offsetsPastEndOfFileAreRefusedClearly() {
+    const QByteArray bytes =
+        stFile(R"({"w":{"dtype":"F32","shape":[1073741824],"data_offsets":[0,4294967296]}})", f32Bytes({1, 2}));
+    const auto file = writeFile("past-end.safetensors", bytes);
+    const auto err = errorOf([&] { SafetensorsReader reader(file); });
+    QVERIFY(err);
+    QCOMPARE(err->code(), ErrorCode::Corrupt);
+    const QString message = err->what();
+    QVERIFY2(message.contains("past-end.safetensors: corrupt safetensors file: truncated: tensor 'w' ends at byte "
+                              "4294967296 of the data buffer, which holds only 8 bytes"),
+             qPrintable(message));
+    // The in-memory parser used by the fuzz target says exactly the same.
+    const auto* data = reinterpret_cast<const std::byte*>(bytes.constData());
+    const auto again = errorOf([&] { psr::io::parseSafetensors(data, std::size_t(bytes.size()), file); });
+    QVERIFY(again);
+    QCOMPARE(QString(again->what()), message);
+  }
+
+  void parsesInMemoryLikeTheReader() {
+    const QByteArray bytes = stFile(R"({"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})",
+                                    f32Bytes({1, 2}));
+    const auto* data = reinterpret_cast<const std::byte*>(bytes.constData());
+    const auto contents = psr::io::parseSafetensors(data, std::size_t(bytes.size()), "memory");
+    QCOMPARE(contents.tensors.size(), std::size_t(1));
+    QCOMPARE(contents.tensors[0].name, std::string("a"));
+    QVERIFY(contents.tensors[0].data == data + (bytes.size() - 8));
+    QCOMPARE(contents.metadata.at("k"), std::string("v"));
   }
 
   void rejectsCorruptFiles() {

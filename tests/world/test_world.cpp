@@ -8,6 +8,8 @@
 #include <set>
 
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "common/error.h"
 #include "common/logging.h"
@@ -79,6 +81,10 @@ class TestWorld : public QObject {
   void masksAndBoxesAreExact();
   void referenceSceneChangesContext();
   void instructionsNameCategoriesNotLooks();
+  void imageHeadersAreRead();
+  void absurdImageSizesAreRefusedBeforeDecoding();
+  void otherImageFormatsAndDamageAreRefused();
+  void sceneTextLimits();
 
  private:
   QTemporaryDir tmp_;
@@ -414,6 +420,135 @@ void TestWorld::instructionsNameCategoriesNotLooks() {
   const auto ref = w::makeReferenceScene(scene, 0, catalog_, a);
   const std::string single = w::subjectScenePrompt(ref, catalog_, a);
   QVERIFY2(single.find("crab") != std::string::npos && single.find("teapot") == std::string::npos, single.c_str());
+}
+
+namespace {
+
+/// A real PNG (OpenCV's encoder, as the studio writes them) of the given size.
+std::string pngOf(int width, int height) {
+  w::Image image(width, height, 4);
+  for (std::size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = std::uint8_t(i * 7);
+  return w::encodePng(image);
+}
+
+std::string encoded(const char* ext, int width, int height, std::vector<int> params = {}) {
+  cv::Mat bgr(height, width, CV_8UC3, cv::Scalar(10, 200, 30));
+  std::vector<std::uint8_t> out;
+  if (!cv::imencode(ext, bgr, out, params)) qFatal("cannot encode %s", ext);
+  return std::string(out.begin(), out.end());
+}
+
+void putBe32(std::string& s, std::size_t at, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) s[at + std::size_t(i)] = char((v >> (24 - 8 * i)) & 0xff);
+}
+
+}  // namespace
+
+void TestWorld::imageHeadersAreRead() {
+  const auto png = w::readImageHeader(pngOf(37, 5), "t.png");
+  QCOMPARE(std::string(png.format), std::string("png"));
+  QCOMPARE(png.width, 37);
+  QCOMPARE(png.height, 5);
+  const auto jpg = w::readImageHeader(encoded(".jpg", 21, 13), "t.jpg");
+  QCOMPARE(std::string(jpg.format), std::string("jpeg"));
+  QCOMPARE(jpg.width, 21);
+  QCOMPARE(jpg.height, 13);
+  const auto progressive = w::readImageHeader(encoded(".jpg", 40, 3, {cv::IMWRITE_JPEG_PROGRESSIVE, 1}), "p.jpg");
+  QCOMPARE(progressive.width, 40);
+  QCOMPARE(progressive.height, 3);
+  const auto lossy = w::readImageHeader(encoded(".webp", 30, 17, {cv::IMWRITE_WEBP_QUALITY, 50}), "t.webp");
+  QCOMPARE(std::string(lossy.format), std::string("webp"));
+  QCOMPARE(lossy.width, 30);
+  QCOMPARE(lossy.height, 17);
+  const auto lossless = w::readImageHeader(encoded(".webp", 9, 11, {cv::IMWRITE_WEBP_QUALITY, 101}), "l.webp");
+  QCOMPARE(lossless.width, 9);
+  QCOMPARE(lossless.height, 11);
+  // And they decode, with the limits in front.
+  const auto image = w::decodeImage(encoded(".webp", 9, 11, {cv::IMWRITE_WEBP_QUALITY, 101}), "l.webp");
+  QCOMPARE(image.width, 9);
+  QCOMPARE(image.channels, 4);
+}
+
+void TestWorld::absurdImageSizesAreRefusedBeforeDecoding() {
+  // A PNG whose IHDR claims 100000 x 100000 pixels (40 GB as RGBA): refused from the header.
+  std::string png = pngOf(4, 4);
+  putBe32(png, 16, 100000);
+  putBe32(png, 20, 100000);
+  auto [code, message] = failureOf([&] { w::decodeImage(png, "huge.png"); });
+  QCOMPARE(code, ErrorCode::Corrupt);
+  QVERIFY2(QString::fromStdString(message).contains("huge.png") &&
+               QString::fromStdString(message).contains("claims 100000x100000 pixels"),
+           message.c_str());
+  // Within the side limit but over the pixel budget.
+  putBe32(png, 16, 16000);
+  putBe32(png, 20, 16000);
+  std::tie(code, message) = failureOf([&] { w::decodeImage(png, "big.png"); });
+  QCOMPARE(code, ErrorCode::Corrupt);
+  QVERIFY2(QString::fromStdString(message).contains("more than the limit"), message.c_str());
+  // Limits are the caller's to lower: a real 64x64 PNG over a 32-pixel side limit.
+  w::ImageLimits small;
+  small.maxSide = 32;
+  std::tie(code, message) = failureOf([&] { w::decodeImage(pngOf(64, 64), "small.png", small); });
+  QCOMPARE(code, ErrorCode::Corrupt);
+  small = {};
+  small.maxFileBytes = 10;
+  std::tie(code, message) = failureOf([&] { w::decodeImage(pngOf(64, 64), "bytes.png", small); });
+  QVERIFY2(QString::fromStdString(message).contains("exceed the limit"), message.c_str());
+  // A JPEG frame header claiming 65000 x 65000.
+  std::string jpg = encoded(".jpg", 8, 8);
+  const auto sof = jpg.find("\xff\xc0");
+  QVERIFY(sof != std::string::npos);
+  jpg[sof + 5] = jpg[sof + 7] = char(0xfd);
+  jpg[sof + 6] = jpg[sof + 8] = char(0xe8);
+  std::tie(code, message) = failureOf([&] { w::decodeImage(jpg, "huge.jpg"); });
+  QVERIFY2(QString::fromStdString(message).contains("claims 65000x65000"), message.c_str());
+  // A WebP canvas of 2^24 x 2^24.
+  const std::string vp8x = std::string("RIFF\x16\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0", 24) + std::string(6, char(0xff));
+  std::tie(code, message) = failureOf([&] { w::decodeImage(vp8x, "huge.webp"); });
+  QVERIFY2(QString::fromStdString(message).contains("claims 16777216x16777216"), message.c_str());
+}
+
+void TestWorld::otherImageFormatsAndDamageAreRefused() {
+  const std::pair<std::string, std::string> cases[] = {
+      {std::string("II*\0\x08\0\0\0", 8) + std::string(64, '\0'), "not a PNG, JPEG or WebP"},
+      {"BM" + std::string(64, '\0'), "not a PNG, JPEG or WebP"},
+      {"", "not a PNG, JPEG or WebP"},
+      {pngOf(8, 8).substr(0, 20), "truncated PNG header"},
+      {encoded(".jpg", 8, 8).substr(0, 4), "truncated JPEG header"},
+      {pngOf(8, 8).substr(0, 60), "cannot decode image"},
+  };
+  for (const auto& [bytes, words] : cases) {
+    const auto [code, message] = failureOf([&] { w::decodeImage(bytes, "x"); });
+    QCOMPARE(code, ErrorCode::Corrupt);
+    QVERIFY2(QString::fromStdString(message).contains(QString::fromStdString(words)), message.c_str());
+  }
+  // A zero width in the header.
+  std::string png = pngOf(4, 4);
+  putBe32(png, 16, 0);
+  const auto [code, message] = failureOf([&] { w::decodeImage(png, "zero.png"); });
+  QCOMPARE(code, ErrorCode::Corrupt);
+  QVERIFY2(QString::fromStdString(message).contains("invalid width"), message.c_str());
+}
+
+void TestWorld::sceneTextLimits() {
+  const std::string good = w::toJson(twoSubjects()).dump();
+  QCOMPARE(w::toJson(w::sceneFromText(good)).dump(), good);
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"background":"sky","subjects":[],"relations":)" + std::string(3000, '[') + std::string(3000, ']') + "}",
+       "nests deeper"},
+      {R"({"background":"sky","subjects":[{"identity":"a/1","box":[0,0,1,1]}],"relations":[{"a":1e300,"b":0,"kind":"above"}]})",
+       "relation subject a must be an integer"},
+      {R"({"background":"sky","subjects":[{"identity":"a/1","box":[0,0,1,1],"z":1e19}]})", "z of a/1"},
+      {R"({"background":"sky","subjects":{}})", "'subjects' must be an array"},
+      {"[1]", "expected a JSON object"},
+      {"{", "not valid JSON"},
+      {std::string(w::kMaxSceneJsonBytes + 1, ' '), "exceeds the limit"},
+  };
+  for (const auto& [text, words] : cases) {
+    const auto [code, message] = failureOf([&] { w::sceneFromText(text); });
+    QCOMPARE(code, ErrorCode::InvalidArgument);
+    QVERIFY2(QString::fromStdString(message).contains(QString::fromStdString(words)), message.c_str());
+  }
 }
 
 QTEST_GUILESS_MAIN(TestWorld)
