@@ -51,6 +51,7 @@ int run(int argc, char** argv) {
   addGenerateCommands(app, ctx);
   addTrainCommands(app, ctx);
   addEvalCommands(app, ctx);
+  addBenchCommands(app, ctx);
 #endif
 
   try {

@@ -38,6 +38,7 @@ void addScoreCommand(CLI::App& app, CliContext& ctx);
 void addGenerateCommands(CLI::App& app, CliContext& ctx);
 void addTrainCommands(CLI::App& app, CliContext& ctx);
 void addEvalCommands(CLI::App& app, CliContext& ctx);
+void addBenchCommands(CLI::App& app, CliContext& ctx);
 #endif
 
 }  // namespace psr::cli

@@ -1,0 +1,30 @@
+#pragma once
+// Bootstrap intervals of benchmark means over samples and seeds. A subset's values form a grid
+// (rows = samples, columns = seed replicates, NaN = not scored); each bootstrap round resamples
+// rows and, with more than one seed, columns, both with replacement, and takes the mean of the
+// resampled cells. With one seed this is exactly train_data::meanWithInterval over the samples
+// (same random stream), the helper `psr eval generator` uses.
+#include <cstdint>
+#include <vector>
+
+namespace psr::bench {
+
+using Grid = std::vector<std::vector<double>>;
+
+struct Interval {
+  double mean = 0, lo = 0, hi = 0;
+  long long samples = 0;  ///< rows with at least one value
+  long long values = 0;   ///< finite cells
+};
+
+/// Mean and bootstrap 95 % interval (2.5 % and 97.5 % quantiles of `rounds` resampled means).
+Interval bootstrapGrid(const Grid& grid, int rounds = 1000, std::uint64_t seed = 20260);
+
+/// Mean of the grids' means (the "overall" column: every subset weighs the same), each grid
+/// resampled independently in every round.
+Interval bootstrapMeanOfGrids(const std::vector<const Grid*>& grids, int rounds = 1000, std::uint64_t seed = 20260);
+
+/// True when the two intervals overlap: a difference between them is within noise.
+inline bool withinNoise(const Interval& a, const Interval& b) { return a.lo <= b.hi && b.lo <= a.hi; }
+
+}  // namespace psr::bench

@@ -1,0 +1,452 @@
+// The benchmark (core/bench) on the hermetic fixture world: a tiny untrained generator and tiny
+// untrained perception models whose vocabulary is the fixture catalog's, so nothing needs the
+// emoji artwork, the shipped checkpoints or a network. Checks the bootstrap math, the frozen
+// suite, resumable runs, reference points, per-item failures, PSRBench import (paths leaving the
+// folder, unknown categories, missing images, wrong sizes) and export, and the HTML report.
+// LibTorch before Qt: Qt's `slots` macro breaks LibTorch headers included after it.
+#include <ATen/ATen.h>
+#include <torch/nn/module.h>
+
+#include "model/checkpoint.h"
+#include "perceive/perception_models.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/bench_psrbench.h"
+#include "bench/bench_report.h"
+#include "bench/bench_runner.h"
+#include "bench/bench_stats.h"
+#include "bench/bench_suite.h"
+#include "common/error.h"
+#include "model/checkpoint.h"
+#include "model/model_config.h"
+#include "model/tokenizer.h"
+#include "perceive/perception_models.h"
+#include "perceive_data/world_vocabulary.h"
+#include "pipeline_fixture.h"
+#include "store/migrations.h"
+#include "store/workspace.h"
+#include "train_data/generator_eval.h"
+#include "world/catalog.h"
+#include "world/image.h"
+#include "world/image_codec.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace psr;
+
+namespace {
+
+perceive::PerceptionModels tinyPerception(const world::WorldCatalog& catalog) {
+  at::manual_seed(3);
+  const auto index = perceive_data::worldIndex(catalog);
+  perceive::PerceptionModels m;
+  m.vocabulary = index.vocabulary;
+  m.detector = perceive::GroundingDetector(perceive::GroundingDetectorOptions()
+                                               .width(8)
+                                               .classifier_width(8)
+                                               .categories(std::int64_t(m.vocabulary.categories.size()))
+                                               .accessories(std::int64_t(m.vocabulary.accessories.size()))
+                                               .actions(std::int64_t(m.vocabulary.actions.size()))
+                                               .backgrounds(std::int64_t(m.vocabulary.backgrounds.size())));
+  m.features = perceive::SubjectFeatures(perceive::SubjectFeaturesOptions().width(8).dim(16));
+  m.aesthetic = perceive::Aesthetic(perceive::AestheticOptions().width(8));
+  m.detector->eval();
+  m.features->eval();
+  m.aesthetic->eval();
+  return m;
+}
+
+void writePng(const fs::path& file, int w, int h, std::uint8_t value) {
+  world::Image image(w, h, 3);
+  std::fill(image.pixels.begin(), image.pixels.end(), value);
+  fs::create_directories(file.parent_path());
+  world::writePngFile(file, image);
+}
+
+json readJson(const fs::path& file) {
+  std::ifstream in(file);
+  return json::parse(in);
+}
+
+void writeJson(const fs::path& file, const json& j) { std::ofstream(file) << j.dump(2); }
+
+}  // namespace
+
+class TestBench : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir tmp_;
+  fs::path dir_;
+  std::unique_ptr<store::Workspace> ws_;
+  std::unique_ptr<world::WorldCatalog> catalog_;
+  std::unique_ptr<perceive::PerceptionModels> perception_;
+  fs::path generator_;
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(tmp_.isValid());
+    dir_ = fs::path(tmp_.path().toStdString());
+    ws_ = makePipelineWorkspace(dir_);
+    catalog_ = std::make_unique<world::WorldCatalog>(world::WorldCatalog::load(*ws_));
+    perception_ = std::make_unique<perceive::PerceptionModels>(tinyPerception(*catalog_));
+    at::manual_seed(5);
+    auto g = model::createGenerator(model::modelPreset("tiny"), model::WordTokenizer({"<pad>", "<s>", "<unk>", "add"}));
+    generator_ = dir_ / "tiny-generator";
+    model::saveGenerator(generator_, g);
+  }
+
+  void schemaHasBenchTables() {
+    QCOMPARE(store::latestSchemaVersion(), 5);
+    QCOMPARE(ws_->db().queryInt("PRAGMA user_version"), std::int64_t(5));
+    QCOMPARE(ws_->db().queryInt("SELECT count(*) FROM sqlite_master WHERE name IN ('bench_suites', 'bench_items', "
+                                "'bench_outputs', 'bench_cells', 'bench_results_cell_insert', 'bench_runs_by_suite')"),
+             std::int64_t(6));
+  }
+
+  void bootstrapMath() {
+    // One seed: exactly the helper `psr eval generator` uses.
+    const std::vector<double> values = {0.1, 0.4, 0.35, 0.8, 0.55, 0.2, 0.9, 0.6};
+    bench::Grid grid;
+    for (double v : values) grid.push_back({v});
+    const auto mine = bench::bootstrapGrid(grid, 500, 11);
+    const auto ref = train_data::meanWithInterval(values, 500, 11);
+    QCOMPARE(mine.mean, ref["mean"].get<double>());
+    QCOMPARE(mine.lo, ref["lo"].get<double>());
+    QCOMPARE(mine.hi, ref["hi"].get<double>());
+    QCOMPARE(mine.samples, 8LL);
+    QVERIFY(mine.lo <= mine.mean && mine.mean <= mine.hi);
+    // A constant grid has a zero-width interval; NaN cells and empty rows are skipped.
+    const double nan = std::nan("");
+    const bench::Grid flat = {{0.5, 0.5}, {0.5, nan}, {nan, nan}, {0.5, 0.5}};
+    const auto f = bench::bootstrapGrid(flat, 200, 1);
+    QCOMPARE(f.mean, 0.5);
+    QCOMPARE(f.lo, 0.5);
+    QCOMPARE(f.hi, 0.5);
+    QCOMPARE(f.samples, 3LL);
+    QCOMPARE(f.values, 5LL);
+    // Two seeds: the point estimate is the mean of all cells; seed noise widens the interval.
+    const bench::Grid noisy = {{0.0, 1.0}, {0.0, 1.0}, {0.0, 1.0}, {0.0, 1.0}};
+    const auto n = bench::bootstrapGrid(noisy, 400, 2);
+    QCOMPARE(n.mean, 0.5);
+    QVERIFY(n.lo < 0.5 && n.hi > 0.5);
+    QVERIFY(n.lo >= 0.0 && n.hi <= 1.0);
+    // Overall: the mean of the grids' means, each subset weighing the same.
+    const bench::Grid a = {{1.0}, {1.0}}, b = {{0.0}, {0.0}, {0.0}, {0.0}, {0.0}, {0.0}};
+    const auto o = bench::bootstrapMeanOfGrids({&a, &b}, 100, 3);
+    QCOMPARE(o.mean, 0.5);
+    QCOMPARE(o.lo, 0.5);
+    QCOMPARE(o.samples, 8LL);
+    // Within noise: overlapping intervals.
+    QVERIFY(bench::withinNoise({0.5, 0.4, 0.6}, {0.55, 0.45, 0.65}));
+    QVERIFY(!bench::withinNoise({0.5, 0.45, 0.55}, {0.7, 0.6, 0.8}));
+  }
+
+  void suiteIsFrozenAndDeterministic() {
+    bench::SuiteOptions o;
+    o.samples = 2;
+    o.seed = 77;
+    const auto suite = bench::createSuite(*ws_, *catalog_, o);
+    QCOMPARE(suite.items.size(), std::size_t(14));
+    o.name = "twin";
+    const auto twin = bench::createSuite(*ws_, *catalog_, o);
+    for (std::size_t i = 0; i < suite.items.size(); ++i) {
+      const auto& a = suite.items[i];
+      const auto& b = twin.items[i];
+      QCOMPARE(a.instruction, b.instruction);
+      QCOMPARE(a.referenceBlobs, b.referenceBlobs);  // content-addressed: same bytes
+      QCOMPARE(a.oracleBlob, b.oracleBlob);
+      QCOMPARE(a.categories.size(), std::size_t(pipeline::subsetSubjects(a.subset)));
+      QCOMPARE(a.referenceBlobs.size(), a.categories.size());
+      QVERIFY(!a.scene.is_null());
+      // Held-out identities only.
+      for (const auto& s : a.scene["subjects"]) {
+        const auto* id = catalog_->findIdentity(s["identity"].get<std::string>());
+        QVERIFY(id);
+        QVERIFY(id->split == world::Split::Heldout);
+      }
+    }
+    // Frozen: a second create of the same name is refused; a reload gives the same items.
+    QVERIFY_THROWS_EXCEPTION(Error, bench::createSuite(*ws_, *catalog_, o));
+    const auto loaded = bench::loadSuite(*ws_, "builtin");
+    QCOMPARE(loaded.items.size(), suite.items.size());
+    QCOMPARE(loaded.items[5].instruction, suite.items[5].instruction);
+    QCOMPARE(loaded.items[5].scene, suite.items[5].scene);
+    // The seen-identity sanity suite beside it.
+    const auto created = bench::ensureBuiltinSuites(*ws_, *catalog_, 2, 77);
+    QCOMPARE(created, std::vector<std::string>{"builtin-seen"});
+    const auto seen = bench::loadSuite(*ws_, "builtin-seen");
+    QCOMPARE(seen.split, std::string("train"));
+    QCOMPARE(seen.items.size(), std::size_t(14));
+    QVERIFY(bench::deleteSuite(*ws_, "twin"));
+  }
+
+  void runIsResumable() {
+    const auto suite = bench::loadSuite(*ws_, "builtin");
+    bench::RunOptions o;
+    o.model = generator_.string();
+    o.label = "tiny";
+    o.steps = 2;
+    o.batch = 4;
+    long long lastTotal = -1;
+    o.progress = [&](long long, long long total) { lastTotal = total; };
+    const auto first = bench::runBench(*ws_, suite, *perception_, o);
+    QCOMPARE(first["computed"].get<long long>(), 14LL);
+    QCOMPARE(first["failed"].get<long long>(), 0LL);
+    QCOMPARE(lastTotal, 14LL);
+    QVERIFY(first["cost"]["generate_s_per_sample"].get<double>() > 0);
+    QVERIFY(first["cost"]["eval_s_per_sample_without_generation"].get<double>() > 0);
+    QCOMPARE(ws_->db().queryInt("SELECT count(*) FROM bench_results"), std::int64_t(14 * 3));
+    // Second run: nothing new.
+    const auto second = bench::runBench(*ws_, suite, *perception_, o);
+    QCOMPARE(second["computed"].get<long long>(), 0LL);
+    QCOMPARE(second["skipped"].get<long long>(), 14LL);
+    QCOMPARE(lastTotal, 0LL);
+    QCOMPARE(ws_->db().queryInt("SELECT count(*) FROM bench_results"), std::int64_t(14 * 3));
+    // A lost value (an interrupted batch) is recomputed, and only it.
+    ws_->db().exec("DELETE FROM bench_results WHERE sample_id = 3 AND metric = 'psr'");
+    const auto third = bench::runBench(*ws_, suite, *perception_, o);
+    QCOMPARE(third["computed"].get<long long>(), 1LL);
+    // Two seeds: seed 0 is stored, only seed 1 is computed.
+    o.seeds = 2;
+    const auto seeds = bench::runBench(*ws_, suite, *perception_, o);
+    QCOMPARE(seeds["computed"].get<long long>(), 14LL);
+    QCOMPARE(seeds["skipped"].get<long long>(), 14LL);
+    // Different settings under the same label are refused, not mixed.
+    o.steps = 3;
+    QVERIFY_THROWS_EXCEPTION(Error, bench::runBench(*ws_, suite, *perception_, o));
+    // Subset selection.
+    bench::RunOptions s = o;
+    s.label = "tiny-pos";
+    s.seeds = 1;
+    s.subsets = {pipeline::Subset::Position};
+    QCOMPARE(bench::runBench(*ws_, suite, *perception_, s)["computed"].get<long long>(), 2LL);
+  }
+
+  void referencePoints() {
+    const auto suite = bench::loadSuite(*ws_, "builtin");
+    bench::RunOptions o;
+    o.model = "oracle";
+    const auto oracle = bench::runBench(*ws_, suite, *perception_, o);
+    QCOMPARE(oracle["computed"].get<long long>(), 14LL);
+    QCOMPARE(oracle["cost"]["generate_s_per_sample"].get<double>(), 0.0);
+    o.model = "blind:" + generator_.string();
+    o.label = "blind:tiny";
+    o.steps = 2;
+    const auto blind = bench::runBench(*ws_, suite, *perception_, o);
+    QCOMPARE(blind["computed"].get<long long>(), 14LL);
+    QCOMPARE(blind["config"]["kind"].get<std::string>(), std::string("blind"));
+    QVERIFY_THROWS_EXCEPTION(Error, bench::parseModelSpec("blind:"));
+    QVERIFY_THROWS_EXCEPTION(Error, bench::parseModelSpec((dir_ / "no-such-model").string()));
+  }
+
+  void reportAndHtml() {
+    bench::ReportOptions o;
+    o.bootstrap = 200;
+    const auto r = bench::benchReport(*ws_, o);
+    QCOMPARE(r["models"], json({"tiny", "tiny-pos", "oracle", "blind:tiny"}));
+    QCOMPARE(r["subsets"].size(), std::size_t(7));
+    const auto& tiny = r["results"]["tiny"];
+    QCOMPARE(tiny["seeds"], json({0, 1}));
+    QCOMPARE(tiny["samples"].get<long long>(), 14LL);
+    for (const auto& [subset, metrics] : tiny["subsets"].items()) {
+      for (const auto& metric : bench::kMetrics) {
+        const auto& c = metrics[metric];
+        QVERIFY(c["lo"].get<double>() <= c["mean"].get<double>() + 1e-12);
+        QVERIFY(c["mean"].get<double>() <= c["hi"].get<double>() + 1e-12);
+        QCOMPARE(c["samples"].get<long long>(), 2LL);
+        QCOMPARE(c["values"].get<long long>(), 4LL);  // 2 samples x 2 seeds
+      }
+    }
+    // Overall = mean of subset means.
+    double sum = 0;
+    for (const auto& [subset, metrics] : tiny["subsets"].items()) sum += metrics["psr"]["mean"].get<double>();
+    QVERIFY(std::abs(tiny["overall"]["psr"]["mean"].get<double>() - sum / 7.0) < 1e-9);
+    // Differences: every pair, subset and metric, each marked.
+    bool sawOverall = false;
+    for (const auto& d : r["differences"]) {
+      QVERIFY(d.contains("within_noise"));
+      if (d["a"] == "tiny" && d["b"] == "oracle" && d["subset"] == "overall" && d["metric"] == "psr") {
+        sawOverall = true;
+        const double expect = tiny["overall"]["psr"]["mean"].get<double>() -
+                              r["results"]["oracle"]["overall"]["psr"]["mean"].get<double>();
+        QVERIFY(std::abs(d["diff"].get<double>() - expect) < 1e-12);
+      }
+    }
+    QVERIFY(sawOverall);
+    // Worst samples carry their images and references.
+    const auto& worst = r["worst"]["tiny"]["attribute"];
+    QCOMPARE(worst.size(), std::size_t(2));
+    QVERIFY(worst[0]["score"].get<double>() <= worst[1]["score"].get<double>());
+    QVERIFY(worst[0].contains("image_blob"));
+    QCOMPARE(worst[0]["reference_blobs"].size(), std::size_t(2));
+
+    // The panel's grouped query agrees with the report.
+    const auto cells = bench::panelMeans(ws_->db(), "builtin", {"oracle"});
+    QCOMPARE(cells.size(), std::size_t(7 * 3));
+    for (const auto& c : cells) {
+      QCOMPARE(c.label, std::string("oracle"));
+      QVERIFY(std::abs(c.mean - r["results"]["oracle"]["subsets"][c.subset][c.metric]["mean"].get<double>()) < 1e-9);
+    }
+    QCOMPARE(bench::panelMeans(ws_->db(), "builtin", {}).size(), std::size_t(3 * 7 * 3 + 3));
+
+    // HTML: one self-contained file with the radar charts and embedded images.
+    const auto html = bench::benchReportHtml(*ws_, r);
+    QVERIFY(html.rfind("<!DOCTYPE html>", 0) == 0);
+    std::size_t svgs = 0;
+    for (auto at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
+    QCOMPARE(svgs, std::size_t(3));
+    QVERIFY(html.find("<polygon") != std::string::npos);
+    QVERIFY(html.find("data:image/png;base64,iVBORw0KGgo") != std::string::npos);  // PNG signature
+    QVERIFY(html.find("within noise") != std::string::npos || html.find("beyond noise") != std::string::npos);
+    QVERIFY(html.find("src=\"http") == std::string::npos);
+    QVERIFY(html.find("<link") == std::string::npos);
+    QVERIFY(html.find("<script") == std::string::npos);
+    QCOMPARE(bench::base64("Ma"), std::string("TWE="));
+    QCOMPARE(bench::base64("Man"), std::string("TWFu"));
+    QCOMPARE(bench::base64("M"), std::string("TQ=="));
+  }
+
+  void psrbenchExportImportRoundTrip() {
+    bench::PsrBenchExportOptions e;
+    e.outDir = dir_ / "export";
+    e.model = "tiny";
+    const auto written = bench::exportPsrBenchSuite(*ws_, e);
+    QCOMPARE(written["items"].get<long long>(), 14LL);
+    QCOMPARE(written["results"].get<long long>(), 14LL);
+    const auto attribute = readJson(e.outDir / "Attribute.json");
+    QCOMPARE(attribute.size(), std::size_t(2));
+    QVERIFY(attribute[0]["input_path"].is_array());
+    QVERIFY(attribute[0].contains("category1") && attribute[0].contains("category2"));
+    QVERIFY(fs::exists(e.outDir / attribute[0]["result_path"].get<std::string>()));
+
+    bench::PsrBenchImportOptions i;
+    i.dir = e.outDir;
+    i.name = "roundtrip";
+    i.label = "tiny-reimported";
+    const auto imported = bench::importPsrBench(*ws_, *perception_, i);
+    QCOMPARE(imported["items"].get<long long>(), 14LL);
+    QCOMPARE(imported["item_errors"].size(), std::size_t(0));
+    QCOMPARE(imported["run"]["computed"].get<long long>(), 14LL);
+    // Importing again reuses the frozen suite and computes nothing.
+    const auto again = bench::importPsrBench(*ws_, *perception_, i);
+    QVERIFY(again["reused"].get<bool>());
+    QCOMPARE(again["run"]["computed"].get<long long>(), 0LL);
+  }
+
+  void psrbenchBadItems() {
+    const fs::path root = dir_ / "psrbench";
+    const fs::path good = dir_ / "export";  // references from the round trip
+    fs::create_directories(root / "img");
+    fs::copy_file(good / "subjects/Attribute/0_1.png", root / "img/a.png");
+    fs::copy_file(good / "subjects/Attribute/0_2.png", root / "img/b.png");
+    writePng(dir_ / "outside.png", 64, 64, 128);
+    writePng(root / "img/result.png", 64, 64, 200);
+    writePng(root / "img/small.png", 32, 32, 200);
+    fs::create_symlink(dir_ / "outside.png", root / "img/escape.png");
+    const auto noun = [&](int k) { return catalog_->categories[std::size_t(k)].noun; };
+    json items = json::array();
+    // 0: fine, with a result.
+    items.push_back({{"instruction", "Put the " + noun(0) + " left of the " + noun(1) + "."},
+                     {"input_path", {"img/a.png", "img/b.png"}}, {"category1", noun(0)}, {"category2", noun(1)},
+                     {"result_path", "img/result.png"}});
+    // 1: a reference path leaving the folder.
+    items.push_back({{"instruction", "x"}, {"input_path", {"../outside.png", "img/b.png"}}, {"category1", noun(0)},
+                     {"category2", noun(1)}});
+    // 2: a symlink escaping the folder.
+    items.push_back({{"instruction", "x"}, {"input_path", {"img/escape.png", "img/b.png"}}, {"category1", noun(0)},
+                     {"category2", noun(1)}});
+    // 3: an unknown category.
+    items.push_back({{"instruction", "x"}, {"input_path", {"img/a.png", "img/b.png"}}, {"category1", "zebracorn"},
+                     {"category2", noun(1)}});
+    // 4: a missing image.
+    items.push_back({{"instruction", "x"}, {"input_path", {"img/a.png", "img/nope.png"}}, {"category1", noun(0)},
+                     {"category2", noun(1)}});
+    // 5: fine, but its result has the wrong size.
+    items.push_back({{"instruction", "Put the " + noun(0) + " next to the " + noun(1) + "."},
+                     {"input_path", {"img/a.png", "img/b.png"}}, {"category1", noun(0)}, {"category2", noun(1)},
+                     {"result_path", "img/small.png"}});
+    // 6: fine, but its result path leaves the folder.
+    items.push_back({{"instruction", "Put the " + noun(0) + " next to the " + noun(1) + "."},
+                     {"input_path", {"img/a.png", "img/b.png"}}, {"category1", noun(0)}, {"category2", noun(1)},
+                     {"result_path", "../outside.png"}});
+    // 7: not even an object.
+    items.push_back(42);
+    writeJson(root / "Attribute.json", items);
+    std::ofstream(root / "Action.json") << "{ not json";
+
+    bench::PsrBenchImportOptions o;
+    o.dir = root;
+    o.run.expectSize = 64;
+    const auto r = bench::importPsrBench(*ws_, *perception_, o);
+    QCOMPARE(r["suite"].get<std::string>(), std::string("psrbench:psrbench"));
+    QCOMPARE(r["items"].get<long long>(), 8LL);
+    QCOMPARE(r["usable"].get<long long>(), 3LL);
+    QCOMPARE(r["files"]["Attribute.json"].get<std::string>(), std::string("ok"));
+    QVERIFY(r["files"]["Action.json"].get<std::string>().find("JSON") != std::string::npos);
+    QCOMPARE(r["files"]["Four.json"].get<std::string>(), std::string("missing"));
+    std::map<long long, std::string> errors;
+    for (const auto& e : r["item_errors"]) errors[e["index"].get<long long>()] = e["error"].get<std::string>();
+    QVERIFY2(errors[1].find("leaves the PSRBench folder") != std::string::npos, errors[1].c_str());
+    QVERIFY2(errors[2].find("leaves the PSRBench folder") != std::string::npos, errors[2].c_str());
+    QVERIFY2(errors[3].find("zebracorn") != std::string::npos && errors[3].find("unknown") != std::string::npos,
+             errors[3].c_str());
+    QVERIFY2(errors[4].find("nope.png") != std::string::npos, errors[4].c_str());
+    QVERIFY2(errors[6].find("leaves the PSRBench folder") != std::string::npos, errors[6].c_str());
+    QVERIFY(errors.count(7));
+    QVERIFY(!errors.count(0) && !errors.count(5));
+    // The results: item 0 scored; item 5 (32 px, 64 expected) and item 6 reported per item.
+    const auto& run = r["run"];
+    QCOMPARE(run["computed"].get<long long>(), 1LL);
+    QCOMPARE(run["failed"].get<long long>(), 2LL);
+    std::map<long long, std::string> runErrors;
+    for (const auto& e : run["runs"][0]["errors"]) runErrors[e["sample_id"].get<long long>()] = e["error"].get<std::string>();
+    QVERIFY2(runErrors[5].find("expected 64x64") != std::string::npos, runErrors[5].c_str());
+    QVERIFY2(runErrors[6].find("leaves") != std::string::npos, runErrors[6].c_str());
+    // The suite is stored with its per-item errors, so reports show them.
+    const auto suite = bench::loadSuite(*ws_, "psrbench:psrbench");
+    QVERIFY(suite.items[3].error.find("zebracorn") != std::string::npos);
+    // resolveInside: plain checks.
+    QVERIFY_THROWS_EXCEPTION(Error, bench::resolveInside(root, "/etc/passwd"));
+    QVERIFY_THROWS_EXCEPTION(Error, bench::resolveInside(root, "img/../../outside.png"));
+    QCOMPARE(bench::resolveInside(root, "img/../img/a.png"), fs::weakly_canonical(root / "img/a.png"));
+    // A folder without any subset file.
+    fs::create_directories(dir_ / "empty");
+    bench::PsrBenchImportOptions none;
+    none.dir = dir_ / "empty";
+    QVERIFY_THROWS_EXCEPTION(Error, bench::importPsrBench(*ws_, *perception_, none));
+  }
+
+  void failingItemsAreReportedAndTheRestScored() {
+    // A reference blob lost from the store: that sample fails, the others are scored.
+    const auto suite = bench::loadSuite(*ws_, "builtin-seen");
+    fs::remove(ws_->blobs().pathOf(suite.items[0].referenceBlobs[0]));
+    bench::RunOptions o;
+    o.model = "oracle";
+    const auto r = bench::runBench(*ws_, suite, *perception_, o);
+    QCOMPARE(r["failed"].get<long long>(), 1LL);
+    QCOMPARE(r["computed"].get<long long>(), 13LL);
+    QCOMPARE(r["runs"][0]["errors"][0]["sample_id"].get<long long>(), 0LL);
+    // The failure is stored and shown by the report; a re-run retries only it.
+    bench::ReportOptions ro;
+    ro.suite = "builtin-seen";
+    const auto report = bench::benchReport(*ws_, ro);
+    QCOMPARE(report["results"]["oracle"]["failed"].get<long long>(), 1LL);
+    QCOMPARE(report["errors"]["oracle"].size(), std::size_t(1));
+    const auto again = bench::runBench(*ws_, suite, *perception_, o);
+    QCOMPARE(again["failed"].get<long long>(), 1LL);
+    QCOMPARE(again["computed"].get<long long>(), 0LL);
+    QCOMPARE(again["skipped"].get<long long>(), 13LL);
+    QVERIFY(bench::benchReportHtml(*ws_, report).find("could not be scored") != std::string::npos);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestBench)
+#include "test_bench.moc"
