@@ -22,10 +22,15 @@
 #include "bench_panel.h"
 #include "common/logging.h"
 #include "common/paths.h"
+#include "compose/model_picker.h"
 #include "compose_panel.h"
+#include "curate/sample_card.h"
+#include "curate/sample_detail_pane.h"
 #include "curate_panel.h"
 #include "device_selector.h"
 #include "error_banner.h"
+#include "inspect/sample_score_request.h"
+#include "inspect/score_inspector.h"
 #include "log_dock.h"
 #include "path_conversion.h"
 #include "recent_workspaces_menu.h"
@@ -114,6 +119,10 @@ void MainWindow::createPanels() {
     item->setToolTip(tr("%1 (Ctrl+%2)").arg(panels_[i]->title()).arg(i + 1));
   }
   navigation_->setFixedWidth(navigation_->sizeHintForColumn(0) + 32);
+  auto* curate = static_cast<CuratePanel*>(panels_[Curate]);
+  connect(curate->detailPane(), &SampleDetailPane::scoreRequested, this, &MainWindow::scoreSample);
+  auto* train = static_cast<TrainPanel*>(panels_[Train]);
+  connect(train, &TrainPanel::openInComposeRequested, this, &MainWindow::openInCompose);
   connect(navigation_, &QListWidget::currentRowChanged, this, [this](int row) {
     if (row < 0) return;
     stack_->setCurrentIndex(row);
@@ -167,6 +176,9 @@ void MainWindow::createToolBar() {
   bar->addWidget(device_);
   connect(device_, &DeviceSelector::deviceChanged, this,
           [](const QString& id) { psr::logger()->info("device set to {}", id.toStdString()); });
+  auto* train = static_cast<TrainPanel*>(panels_[Train]);
+  train->setDevice(device_->currentDevice());
+  connect(device_, &DeviceSelector::deviceChanged, train, &TrainPanel::setDevice);
 }
 
 void MainWindow::restoreSettings() {
@@ -222,6 +234,23 @@ AboutDialog* MainWindow::showAbout() {
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->open();
   return dialog;
+}
+
+ScoreInspector* MainWindow::scoreSample(const psr::curate::SampleCard& card) {
+  if (!workspace_) return nullptr;
+  auto* inspector = new ScoreInspector(this);
+  inspector->setAttribute(Qt::WA_DeleteOnClose);
+  inspector->setRequest(scoreRequestForSample(card, workspace_->blobs()));
+  inspector->setWindowTitle(tr("Score \u2014 sample #%1").arg(card.id));
+  inspector->show();
+  inspector->score();
+  return inspector;
+}
+
+void MainWindow::openInCompose(const QString& checkpointDir) {
+  auto* compose = static_cast<ComposePanel*>(panels_[Compose]);
+  compose->modelPicker()->setModel(checkpointDir);
+  setCurrentPanel(Compose);
 }
 
 void MainWindow::refreshCurrentPanel() {

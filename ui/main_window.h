@@ -9,6 +9,9 @@ class QListWidget;
 class QStackedWidget;
 class QTimer;
 
+namespace psr::curate {
+struct SampleCard;
+}
 namespace psr::store {
 class Workspace;
 }
@@ -20,6 +23,7 @@ class DeviceSelector;
 class ErrorBanner;
 class LogDock;
 class RecentWorkspacesMenu;
+class ScoreInspector;
 class WorkspaceLoader;
 class WorkspaceLogFile;
 class WorkspacePanel;
@@ -59,6 +63,11 @@ class MainWindow : public QMainWindow {
 
   /// Opens Help → About (non-blocking) and returns it.
   AboutDialog* showAbout();
+  /// Opens the score inspector on a curated sample of the open workspace and starts scoring.
+  ScoreInspector* scoreSample(const psr::curate::SampleCard& card);
+  /// Shows Compose with `checkpointDir` chosen in its model picker.
+  void openInCompose(const QString& checkpointDir);
+
   /// Re-reads the visible panel (the CLI and jobs write to the workspace from other processes).
   void refreshCurrentPanel();
 

@@ -2,8 +2,10 @@
 
 #include <QFontDatabase>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 #include "blob_image_view.h"
@@ -37,6 +39,7 @@ SampleDetailPane::SampleDetailPane(ThumbnailCache* thumbnails, QWidget* parent)
     : QWidget(parent),
       thumbnails_(thumbnails),
       heading_(new QLabel(this)),
+      score_(new QPushButton(tr("Score\u2026"), this)),
       target_(new BlobImageView(thumbnails, kTargetSide, this)),
       references_(new QWidget(this)),
       referencesLayout_(new QGridLayout(references_)),
@@ -50,6 +53,12 @@ SampleDetailPane::SampleDetailPane(ThumbnailCache* thumbnails, QWidget* parent)
   headingFont.setPointSizeF(headingFont.pointSizeF() * 1.15);
   heading_->setFont(headingFont);
   heading_->setWordWrap(true);
+  score_->setObjectName(QStringLiteral("curateScore"));
+  score_->setToolTip(tr("Score the target against its references: each subject's box and consistency, the "
+                        "semantic checks of the instruction, the total"));
+  connect(score_, &QPushButton::clicked, this, [this] {
+    if (card_) emit scoreRequested(*card_);
+  });
   target_->setObjectName(QStringLiteral("curateDetailTarget"));
   referencesLayout_->setContentsMargins(0, 0, 0, 0);
   referencesLayout_->setHorizontalSpacing(8);
@@ -67,7 +76,10 @@ SampleDetailPane::SampleDetailPane(ThumbnailCache* thumbnails, QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(12, 8, 12, 8);
   layout->setSpacing(6);
-  layout->addWidget(heading_);
+  auto* headingRow = new QHBoxLayout;
+  headingRow->addWidget(heading_, 1);
+  headingRow->addWidget(score_, 0, Qt::AlignTop);
+  layout->addLayout(headingRow);
   layout->addWidget(target_, 0, Qt::AlignHCenter);
   layout->addWidget(sectionLabel(tr("References"), this));
   layout->addWidget(references_);
@@ -89,6 +101,8 @@ void SampleDetailPane::clearReferences() {
 
 void SampleDetailPane::setCard(const psr::curate::SampleCard* card) {
   clearReferences();
+  card_.reset();
+  if (card) card_ = *card;
   const bool shown = card != nullptr;
   for (QWidget* w : findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly)) w->setVisible(shown || w == heading_);
   if (!card) {
@@ -103,6 +117,7 @@ void SampleDetailPane::setCard(const psr::curate::SampleCard* card) {
   const SceneSubjects scene =
       parseSceneSubjects(QString::fromStdString(card->scene), QString::fromStdString(card->scores));
   target_->setBlob(QString::fromStdString(card->targetBlob));
+  score_->setEnabled(!card->targetBlob.empty() && !card->references.empty());
   target_->setSubjects(scene);
 
   for (std::size_t k = 0; k < card->references.size(); ++k) {

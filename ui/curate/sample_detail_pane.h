@@ -1,4 +1,6 @@
 #pragma once
+#include <optional>
+
 #include <QList>
 #include <QWidget>
 
@@ -6,6 +8,7 @@
 
 class QGridLayout;
 class QLabel;
+class QPushButton;
 
 namespace psr::ui {
 
@@ -26,12 +29,18 @@ class SampleDetailPane : public QWidget {
   QString instruction() const;
   int referenceCount() const;
   const BlobImageView* target() const { return target_; }
+  QPushButton* scoreButton() const { return score_; }
+
+ signals:
+  /// Score… was pressed for the shown card (a copy: the gallery may reload meanwhile).
+  void scoreRequested(const psr::curate::SampleCard& card);
 
  private:
   void clearReferences();
 
   ThumbnailCache* thumbnails_;
   QLabel* heading_;
+  QPushButton* score_;
   BlobImageView* target_;
   QWidget* references_;
   QGridLayout* referencesLayout_;
@@ -40,6 +49,7 @@ class SampleDetailPane : public QWidget {
   QLabel* subjects_;
   QLabel* review_;
   QLabel* provenance_;
+  std::optional<psr::curate::SampleCard> card_;
 };
 
 }  // namespace psr::ui
