@@ -11,6 +11,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/interrupt_guard.h"
+#include "cli/json_file.h"
 #include "cli/exit_codes.h"
 #include "common/error.h"
 #include "common/logging.h"
@@ -97,14 +98,7 @@ pipeline::SynthSpec specOf(const SynthArgs& a) {
 /// section of that name when it has per-role sections, else the whole file; {} without a file.
 json providerConfig(const std::string& file, const char* role) {
   if (file.empty()) return json::object();
-  std::ifstream in(file);
-  if (!in) throw Error("cannot read --provider-config " + file, ErrorCode::NotFound);
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::exception& e) {
-    throw Error("--provider-config " + file + " is not JSON: " + e.what(), ErrorCode::InvalidArgument);
-  }
+  const json j = readJsonFile(file, "--provider-config");
   if (!j.is_object()) throw Error("--provider-config " + file + " must hold a JSON object", ErrorCode::InvalidArgument);
   if (!j.contains("prompt_writer") && !j.contains("captioner")) return j;
   return j.value(role, json::object());

@@ -9,6 +9,7 @@
 #include "cli/cli_context.h"
 #include "cli/exit_codes.h"
 #include "cli/interrupt_guard.h"
+#include "cli/json_file.h"
 #include "common/error.h"
 #include "jobs/job_runner.h"
 #include "jobs/job_store.h"
@@ -26,15 +27,7 @@ struct JobsArgs {
   bool json = false, once = false;
 };
 
-json readSpec(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw Error("cannot read job spec " + file, ErrorCode::NotFound);
-  try {
-    return json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw Error("job spec " + file + " is not valid JSON: " + e.what(), ErrorCode::InvalidArgument);
-  }
-}
+json readSpec(const std::string& file) { return readJsonFile(file, "job spec"); }
 
 int submit(CliContext& ctx, const JobsArgs& a) {
   auto ws = ctx.openWorkspace();

@@ -12,6 +12,7 @@
 #include "cli/cli_context.h"
 #include "cli/exit_codes.h"
 #include "cli/interrupt_guard.h"
+#include "cli/json_file.h"
 #include "common/error.h"
 #include "model/checkpoint.h"
 #include "store/workspace.h"
@@ -38,15 +39,7 @@ struct SftArgs {
   bool json = false;
 };
 
-json readJobFile(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw Error("cannot read job spec " + file.string(), ErrorCode::NotFound);
-  try {
-    return json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw Error("job spec " + file.string() + " is not valid JSON: " + e.what(), ErrorCode::InvalidArgument);
-  }
-}
+json readJobFile(const fs::path& file) { return readJsonFile(file, "job spec"); }
 
 std::vector<fs::path> shardPaths(const json& shards, const fs::path& base) {
   std::vector<fs::path> paths;

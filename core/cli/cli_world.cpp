@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_context.h"
+#include "cli/json_file.h"
 #include "cli/exit_codes.h"
 #include "common/error.h"
 #include "store/workspace.h"
@@ -24,15 +25,7 @@ namespace {
 
 using nlohmann::json;
 
-world::Scene readScene(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw Error("cannot read scene " + file, ErrorCode::NotFound);
-  try {
-    return world::sceneFromJson(json::parse(in));
-  } catch (const json::exception& e) {
-    throw Error("scene " + file + " is not JSON: " + e.what(), ErrorCode::InvalidArgument);
-  }
-}
+world::Scene readScene(const std::string& file) { return world::sceneFromText(readTextFile(file, "scene")); }
 
 void writeText(const std::string& file, const std::string& text) {
   std::ofstream out(file, std::ios::trunc);
