@@ -3,103 +3,87 @@
 #include <set>
 
 #include "common/error.h"
+#include "train/spec_json.h"
 
 namespace psr::train {
 
-namespace {
-
-template <typename T>
-void read(const nlohmann::json& j, const char* key, T& value) {
-  if (!j.contains(key)) return;
-  try {
-    value = j.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw Error(std::string("job spec: \"") + key + "\" has the wrong type", ErrorCode::InvalidArgument);
-  }
-}
-
-void require(bool ok, const std::string& what) {
-  if (!ok) throw Error("job spec: " + what, ErrorCode::InvalidArgument);
-}
-
-}  // namespace
 
 RlConfig RlConfig::fromJson(const nlohmann::json& j) {
-  require(j.is_object(), "must be a JSON object");
+  requireSpec(j.is_object(), "must be a JSON object");
   static const std::set<std::string> known = {
       "kind", "name", "init", "data", "epochs", "prompts_per_epoch", "group_size", "rollout_batch", "sampling_steps",
       "noise_level", "shift", "guidance", "window", "clip_range", "advantage_clip", "std", "kl_beta", "lr",
       "grad_clip", "weight_decay", "lora", "ema", "weights", "reward_retries", "max_skipped", "self_check",
       "checkpoint_every", "keep_checkpoints", "seed", "threads", "device", "out"};
-  for (const auto& [key, value] : j.items()) require(known.count(key) > 0, "unknown key \"" + key + "\"");
-  if (j.contains("kind")) require(j["kind"] == "rl", "kind is " + j["kind"].dump() + ", this trainer runs \"rl\"");
+  for (const auto& [key, value] : j.items()) requireSpec(known.count(key) > 0, "unknown key \"" + key + "\"");
+  if (j.contains("kind")) requireSpec(j["kind"] == "rl", "kind is " + j["kind"].dump() + ", this trainer runs \"rl\"");
   RlConfig c;
-  read(j, "name", c.name);
+  readSpecField(j, "name", c.name);
   std::string init;
-  read(j, "init", init);
+  readSpecField(j, "init", init);
   c.init = init;
-  require(!c.init.empty(), "\"init\" (the SFT checkpoint to start from) is required");
+  requireSpec(!c.init.empty(), "\"init\" (the SFT checkpoint to start from) is required");
   c.data = j.value("data", nlohmann::json());
-  require(c.data.is_object() && !c.data.empty(), "\"data\" must say where prompts come from");
-  read(j, "epochs", c.epochs);
-  read(j, "prompts_per_epoch", c.promptsPerEpoch);
-  read(j, "group_size", c.groupSize);
-  read(j, "rollout_batch", c.rolloutBatch);
-  read(j, "sampling_steps", c.samplingSteps);
-  read(j, "noise_level", c.noiseLevel);
-  read(j, "shift", c.shift);
-  read(j, "guidance", c.guidance);
+  requireSpec(c.data.is_object() && !c.data.empty(), "\"data\" must say where prompts come from");
+  readSpecField(j, "epochs", c.epochs);
+  readSpecField(j, "prompts_per_epoch", c.promptsPerEpoch);
+  readSpecField(j, "group_size", c.groupSize);
+  readSpecField(j, "rollout_batch", c.rolloutBatch);
+  readSpecField(j, "sampling_steps", c.samplingSteps);
+  readSpecField(j, "noise_level", c.noiseLevel);
+  readSpecField(j, "shift", c.shift);
+  readSpecField(j, "guidance", c.guidance);
   if (j.contains("window")) {
-    require(j["window"].is_array() && j["window"].size() == 2, "\"window\" must be [start, end)");
-    c.windowStart = j["window"][0].get<std::int64_t>();
-    c.windowEnd = j["window"][1].get<std::int64_t>();
+    requireSpec(j["window"].is_array() && j["window"].size() == 2, "\"window\" must be [start, end)");
+    c.windowStart = io::jsonInteger<std::int64_t>(j["window"][0], "job spec: window start", ErrorCode::InvalidArgument);
+    c.windowEnd = io::jsonInteger<std::int64_t>(j["window"][1], "job spec: window end", ErrorCode::InvalidArgument);
   }
-  read(j, "clip_range", c.clipRange);
-  read(j, "advantage_clip", c.advantageClip);
+  readSpecField(j, "clip_range", c.clipRange);
+  readSpecField(j, "advantage_clip", c.advantageClip);
   std::string std = "group";
-  read(j, "std", std);
-  require(std == "group" || std == "global", "\"std\" must be group or global");
+  readSpecField(j, "std", std);
+  requireSpec(std == "group" || std == "global", "\"std\" must be group or global");
   c.globalStd = std == "global";
-  read(j, "kl_beta", c.klBeta);
-  read(j, "lr", c.lr);
-  read(j, "grad_clip", c.gradClip);
-  read(j, "weight_decay", c.weightDecay);
+  readSpecField(j, "kl_beta", c.klBeta);
+  readSpecField(j, "lr", c.lr);
+  readSpecField(j, "grad_clip", c.gradClip);
+  readSpecField(j, "weight_decay", c.weightDecay);
   if (j.contains("lora")) {
-    require(j["lora"].is_object(), "\"lora\" must be {\"rank\": r, \"alpha\": a}");
-    read(j["lora"], "rank", c.loraRank);
-    read(j["lora"], "alpha", c.loraAlpha);
+    requireSpec(j["lora"].is_object(), "\"lora\" must be {\"rank\": r, \"alpha\": a}");
+    readSpecField(j["lora"], "rank", c.loraRank);
+    readSpecField(j["lora"], "alpha", c.loraAlpha);
   }
-  read(j, "ema", c.ema);
+  readSpecField(j, "ema", c.ema);
   if (j.contains("weights")) {
-    require(j["weights"].is_object(), "\"weights\" must map reward names to weights");
+    requireSpec(j["weights"].is_object(), "\"weights\" must map reward names to weights");
     c.weights.clear();
     for (const auto& [k, v] : j["weights"].items()) {
-      require(v.is_number(), "weight of " + k + " must be a number");
+      requireSpec(v.is_number(), "weight of " + k + " must be a number");
       c.weights[k] = v.get<double>();
     }
   }
-  read(j, "reward_retries", c.rewardRetries);
-  read(j, "max_skipped", c.maxSkipped);
-  read(j, "self_check", c.selfCheck);
-  read(j, "checkpoint_every", c.checkpointEvery);
-  read(j, "keep_checkpoints", c.keepCheckpoints);
-  read(j, "seed", c.seed);
-  read(j, "threads", c.threads);
-  read(j, "device", c.device);
+  readSpecField(j, "reward_retries", c.rewardRetries);
+  readSpecField(j, "max_skipped", c.maxSkipped);
+  readSpecField(j, "self_check", c.selfCheck);
+  readSpecField(j, "checkpoint_every", c.checkpointEvery);
+  readSpecField(j, "keep_checkpoints", c.keepCheckpoints);
+  readSpecField(j, "seed", c.seed);
+  readSpecField(j, "threads", c.threads);
+  readSpecField(j, "device", c.device);
   std::string out;
-  read(j, "out", out);
+  readSpecField(j, "out", out);
   c.out = out;
-  require(c.epochs >= 1 && c.promptsPerEpoch >= 1, "epochs and prompts_per_epoch must be at least 1");
-  require(c.groupSize >= 2, "group_size must be at least 2 (advantages compare samples of one prompt)");
-  require(c.rolloutBatch >= 1 && (c.promptsPerEpoch * c.groupSize) % c.rolloutBatch == 0,
+  requireSpec(c.epochs >= 1 && c.promptsPerEpoch >= 1, "epochs and prompts_per_epoch must be at least 1");
+  requireSpec(c.groupSize >= 2, "group_size must be at least 2 (advantages compare samples of one prompt)");
+  requireSpec(c.rolloutBatch >= 1 && (c.promptsPerEpoch * c.groupSize) % c.rolloutBatch == 0,
           "rollout_batch must divide prompts_per_epoch x group_size");
-  require(c.samplingSteps >= 2, "sampling_steps must be at least 2");
-  require(c.noiseLevel > 0, "noise_level must be positive (a = 0 has no log-probability)");
-  require(c.windowStart >= 0 && c.windowStart < c.trainedEnd() && c.trainedEnd() <= c.samplingSteps - 1,
+  requireSpec(c.samplingSteps >= 2, "sampling_steps must be at least 2");
+  requireSpec(c.noiseLevel > 0, "noise_level must be positive (a = 0 has no log-probability)");
+  requireSpec(c.windowStart >= 0 && c.windowStart < c.trainedEnd() && c.trainedEnd() <= c.samplingSteps - 1,
           "window must lie in [0, sampling_steps - 1) (the last step is never trained)");
-  require(c.clipRange > 0 && c.lr > 0 && c.klBeta >= 0, "clip_range and lr must be positive, kl_beta >= 0");
-  require(c.ema >= 0 && c.ema < 1, "ema must be in [0, 1)");
-  require(c.checkpointEvery >= 1, "checkpoint_every must be at least 1");
+  requireSpec(c.clipRange > 0 && c.lr > 0 && c.klBeta >= 0, "clip_range and lr must be positive, kl_beta >= 0");
+  requireSpec(c.ema >= 0 && c.ema < 1, "ema must be in [0, 1)");
+  requireSpec(c.checkpointEvery >= 1, "checkpoint_every must be at least 1");
   return c;
 }
 

@@ -3,26 +3,10 @@
 #include <set>
 
 #include "common/error.h"
+#include "train/spec_json.h"
 
 namespace psr::train {
 
-namespace {
-
-template <typename T>
-void read(const nlohmann::json& j, const char* key, T& value) {
-  if (!j.contains(key)) return;
-  try {
-    value = j.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw Error(std::string("job spec: \"") + key + "\" has the wrong type", ErrorCode::InvalidArgument);
-  }
-}
-
-void positive(bool ok, const char* what) {
-  if (!ok) throw Error(std::string("job spec: ") + what, ErrorCode::InvalidArgument);
-}
-
-}  // namespace
 
 SftConfig SftConfig::fromJson(const nlohmann::json& j) {
   if (!j.is_object()) throw Error("job spec must be a JSON object", ErrorCode::InvalidArgument);
@@ -36,70 +20,70 @@ SftConfig SftConfig::fromJson(const nlohmann::json& j) {
   if (j.contains("kind") && j["kind"] != "sft")
     throw Error("job spec: kind is " + j["kind"].dump() + ", this trainer runs \"sft\"", ErrorCode::InvalidArgument);
   SftConfig c;
-  read(j, "name", c.name);
+  readSpecField(j, "name", c.name);
   if (j.contains("model")) {
     if (j["model"].is_string()) c.model = model::modelPreset(j["model"].get<std::string>());
     else c.model = j["model"].get<model::ModelConfig>();
     c.model->validate();
   }
   std::string init;
-  read(j, "init", init);
+  readSpecField(j, "init", init);
   c.init = init;
   if (!c.model && c.init.empty()) throw Error("job spec: give \"model\" (preset or config) or \"init\" (checkpoint)", ErrorCode::InvalidArgument);
   if (c.model && !c.init.empty()) throw Error("job spec: \"model\" and \"init\" exclude each other", ErrorCode::InvalidArgument);
   c.data = j.value("data", nlohmann::json());
   if (!c.data.is_object() || c.data.empty()) throw Error("job spec: \"data\" must name shards or the world", ErrorCode::InvalidArgument);
   if (j.contains("references")) c.references = ReferenceMix::fromJson(j["references"]);
-  read(j, "steps", c.steps);
-  read(j, "batch", c.batch);
-  read(j, "lr", c.lr);
-  read(j, "warmup", c.warmup);
-  read(j, "min_lr_fraction", c.minLrFraction);
-  read(j, "weight_decay", c.weightDecay);
-  read(j, "grad_clip", c.gradClip);
-  read(j, "ema", c.ema);
+  readSpecField(j, "steps", c.steps);
+  readSpecField(j, "batch", c.batch);
+  readSpecField(j, "lr", c.lr);
+  readSpecField(j, "warmup", c.warmup);
+  readSpecField(j, "min_lr_fraction", c.minLrFraction);
+  readSpecField(j, "weight_decay", c.weightDecay);
+  readSpecField(j, "grad_clip", c.gradClip);
+  readSpecField(j, "ema", c.ema);
   if (j.contains("lora")) {
     const auto& l = j["lora"];
     if (!l.is_object()) throw Error("job spec: \"lora\" must be an object {\"rank\": r, \"alpha\": a}", ErrorCode::InvalidArgument);
-    read(l, "rank", c.loraRank);
-    read(l, "alpha", c.loraAlpha);
+    readSpecField(l, "rank", c.loraRank);
+    readSpecField(l, "alpha", c.loraAlpha);
   }
-  read(j, "text_dropout", c.textDropout);
-  read(j, "reference_dropout", c.referenceDropout);
+  readSpecField(j, "text_dropout", c.textDropout);
+  readSpecField(j, "reference_dropout", c.referenceDropout);
   if (j.contains("timesteps")) {
     const auto& t = j["timesteps"];
     std::string dist = "logit-normal";
-    read(t, "distribution", dist);
+    readSpecField(t, "distribution", dist);
     if (dist == "uniform") c.timesteps.distribution = flow::TimestepDistribution::Uniform;
     else if (dist == "logit-normal") c.timesteps.distribution = flow::TimestepDistribution::LogitNormal;
     else throw Error("job spec: timesteps.distribution must be uniform or logit-normal", ErrorCode::InvalidArgument);
-    read(t, "mean", c.timesteps.mean);
-    read(t, "std", c.timesteps.std);
-    read(t, "shift", c.timesteps.shift);
+    readSpecField(t, "mean", c.timesteps.mean);
+    readSpecField(t, "std", c.timesteps.std);
+    readSpecField(t, "shift", c.timesteps.shift);
   }
-  read(j, "checkpoint_every", c.checkpointEvery);
-  read(j, "keep_checkpoints", c.keepCheckpoints);
-  read(j, "sample_every", c.sampleEvery);
-  read(j, "sample_count", c.sampleCount);
-  read(j, "sample_steps", c.sampleSteps);
-  read(j, "sample_guidance", c.sampleGuidance);
-  read(j, "log_every", c.logEvery);
-  read(j, "seed", c.seed);
-  read(j, "threads", c.threads);
-  read(j, "device", c.device);
+  readSpecField(j, "checkpoint_every", c.checkpointEvery);
+  readSpecField(j, "keep_checkpoints", c.keepCheckpoints);
+  readSpecField(j, "sample_every", c.sampleEvery);
+  readSpecField(j, "sample_count", c.sampleCount);
+  readSpecField(j, "sample_steps", c.sampleSteps);
+  readSpecField(j, "sample_guidance", c.sampleGuidance);
+  readSpecField(j, "log_every", c.logEvery);
+  readSpecField(j, "seed", c.seed);
+  readSpecField(j, "threads", c.threads);
+  readSpecField(j, "device", c.device);
   std::string out;
-  read(j, "out", out);
+  readSpecField(j, "out", out);
   c.out = out;
-  positive(c.steps >= 1, "steps must be at least 1");
-  positive(c.batch >= 1, "batch must be at least 1");
-  positive(c.lr > 0, "lr must be positive");
-  positive(c.ema >= 0 && c.ema < 1, "ema must be in [0, 1)");
-  positive(c.loraRank >= 0, "lora.rank must be >= 0");
-  positive(c.textDropout >= 0 && c.textDropout <= 1 && c.referenceDropout >= 0 && c.referenceDropout <= 1,
+  requireSpec(c.steps >= 1, "steps must be at least 1");
+  requireSpec(c.batch >= 1, "batch must be at least 1");
+  requireSpec(c.lr > 0, "lr must be positive");
+  requireSpec(c.ema >= 0 && c.ema < 1, "ema must be in [0, 1)");
+  requireSpec(c.loraRank >= 0, "lora.rank must be >= 0");
+  requireSpec(c.textDropout >= 0 && c.textDropout <= 1 && c.referenceDropout >= 0 && c.referenceDropout <= 1,
            "dropouts must be in [0, 1]");
-  positive(c.checkpointEvery >= 1, "checkpoint_every must be at least 1");
-  positive(c.sampleCount >= 1 && c.sampleSteps >= 1, "sample_count and sample_steps must be at least 1");
-  positive(c.logEvery >= 1, "log_every must be at least 1");
+  requireSpec(c.checkpointEvery >= 1, "checkpoint_every must be at least 1");
+  requireSpec(c.sampleCount >= 1 && c.sampleSteps >= 1, "sample_count and sample_steps must be at least 1");
+  requireSpec(c.logEvery >= 1, "log_every must be at least 1");
   return c;
 }
 

@@ -137,6 +137,9 @@ class TestSft : public QObject {
     j["steps"] = "many";
     bad(j, "steps");
     j = ok;
+    j["steps"] = 1e300;  // a float where an integer belongs: refused, never converted
+    bad(j, "steps");
+    j = ok;
     j["references"] = {{"7", 1.0}};
     bad(j, "0..4");
     j = ok;
