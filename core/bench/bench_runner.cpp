@@ -455,7 +455,7 @@ json runBench(store::Workspace& ws, const Suite& suite, perceive::PerceptionMode
 
   // Open every run row first (so settings conflicts fail before any work) and find what is missing.
   std::vector<RunRow> rows;
-  std::vector<std::vector<const SuiteItem*>> todo;
+  std::vector<std::vector<const SuiteItem*>> pending;
   long long total = 0;
   {
     store::Transaction tx(ws.db());
@@ -468,7 +468,7 @@ json runBench(store::Workspace& ws, const Suite& suite, perceive::PerceptionMode
         else missing.push_back(item);
       }
       total += (long long)missing.size();
-      todo.push_back(std::move(missing));
+      pending.push_back(std::move(missing));
     }
     tx.commit();
   }
@@ -480,7 +480,7 @@ json runBench(store::Workspace& ws, const Suite& suite, perceive::PerceptionMode
   if (o.progress) o.progress(0, total);
   for (std::size_t k = 0; k < rows.size(); ++k) {
     auto& row = rows[k];
-    const auto& missing = todo[k];
+    const auto& missing = pending[k];
     // Batches never mix subsets (one slot count and one rubric per generation call).
     for (std::size_t first = 0; first < missing.size();) {
       o.cancel.throwIfCancelled();

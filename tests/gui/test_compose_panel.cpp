@@ -2,6 +2,7 @@
 // crop, seed lock/random/reuse, the model picker, the request queue and its cancels against a
 // scripted child, and real `psr generate` runs with a tiny untrained checkpoint: history with
 // recipes, restore, Ctrl+Enter, compare, export, cancel and a failing model.
+#include "isolated_gui_main.h"
 #include <functional>
 
 #include <QApplication>
@@ -662,19 +663,7 @@ class TestComposePanel : public QObject {
 };
 
 int main(int argc, char* argv[]) {
-  QTemporaryDir home;
-  if (!home.isValid()) return 1;
-  testHome = &home;
-  qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath("config")));
-  qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath("data")));
-  qputenv("XDG_CACHE_HOME", QFile::encodeName(home.filePath("cache")));
-  QStandardPaths::setTestModeEnabled(true);
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName("psr-studio");
-  QApplication::setApplicationName("PSR Studio compose test");
-  psr::setConsoleLogLevel(spdlog::level::warn);
-  TestComposePanel test;
-  return QTest::qExec(&test, argc, argv);
+  return runIsolatedGuiTest<TestComposePanel>(argc, argv, "PSR Studio compose test", &testHome);
 }
 
 #include "test_compose_panel.moc"

@@ -1,6 +1,7 @@
 // The Curate panel on the offscreen platform: a 30-sample workspace with real PNG blobs, the
 // virtualised gallery, filters, keyboard review with undo, the detail view, the hotkey overlay,
 // CLI jobs against real child processes, and screenshots in light and dark palettes.
+#include "isolated_gui_main.h"
 #include <algorithm>
 #include <functional>
 
@@ -471,19 +472,7 @@ class TestCuratePanel : public QObject {
 };
 
 int main(int argc, char* argv[]) {
-  QTemporaryDir home;
-  if (!home.isValid()) return 1;
-  testHome = &home;
-  qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath("config")));
-  qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath("data")));
-  qputenv("XDG_CACHE_HOME", QFile::encodeName(home.filePath("cache")));
-  QStandardPaths::setTestModeEnabled(true);
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName("psr-studio");
-  QApplication::setApplicationName("PSR Studio curate test");
-  psr::setConsoleLogLevel(spdlog::level::warn);
-  TestCuratePanel test;
-  return QTest::qExec(&test, argc, argv);
+  return runIsolatedGuiTest<TestCuratePanel>(argc, argv, "PSR Studio curate test", &testHome);
 }
 
 #include "test_curate.moc"

@@ -1,5 +1,6 @@
 // Drives the real studio widgets on the offscreen platform. Settings and data go to a temporary
 // XDG home (set before QApplication exists), so the user's own studio is never touched.
+#include "isolated_gui_main.h"
 #include <thread>
 
 #include <QAbstractItemModel>
@@ -467,20 +468,7 @@ class TestGui : public QObject {
 };
 
 int main(int argc, char* argv[]) {
-  QTemporaryDir home;
-  if (!home.isValid()) return 1;
-  testHome = &home;
-  // Before QApplication: QSettings and core's paths read these once.
-  qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath("config")));
-  qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath("data")));
-  qputenv("XDG_CACHE_HOME", QFile::encodeName(home.filePath("cache")));
-  QStandardPaths::setTestModeEnabled(true);
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName("psr-studio");
-  QApplication::setApplicationName("PSR Studio test");
-  psr::setConsoleLogLevel(spdlog::level::warn);
-  TestGui test;
-  return QTest::qExec(&test, argc, argv);
+  return runIsolatedGuiTest<TestGui>(argc, argv, "PSR Studio test", &testHome);
 }
 
 #include "test_gui.moc"

@@ -2,6 +2,7 @@
 // drawn (boxes, tags, consistency per reference, totals, semantic checks), a failing CLI shown
 // in the banner, the Compose history and Curate detail hooks, and real `psr score` runs with
 // the shipped perception models (a result or a clear error, never a crash).
+#include "isolated_gui_main.h"
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -377,19 +378,7 @@ class TestScoreInspector : public QObject {
 };
 
 int main(int argc, char* argv[]) {
-  QTemporaryDir home;
-  if (!home.isValid()) return 1;
-  testHome = &home;
-  qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath("config")));
-  qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath("data")));
-  qputenv("XDG_CACHE_HOME", QFile::encodeName(home.filePath("cache")));
-  QStandardPaths::setTestModeEnabled(true);
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName("psr-studio");
-  QApplication::setApplicationName("PSR Studio score inspector test");
-  psr::setConsoleLogLevel(spdlog::level::warn);
-  TestScoreInspector test;
-  return QTest::qExec(&test, argc, argv);
+  return runIsolatedGuiTest<TestScoreInspector>(argc, argv, "PSR Studio score inspector test", &testHome);
 }
 
 #include "test_score_inspector.moc"

@@ -3,6 +3,7 @@
 // panel, run by the panel's `psr jobs run` child until it finishes, with its loss curve, its
 // checkpoints and their lineage, and "Open in Compose"; Stop on a longer job pauses it, Resume
 // queues it again and Cancel ends it; the GRPO group inspector and sample grids on run folders.
+#include "isolated_gui_main.h"
 #include <cstring>
 
 #include <QApplication>
@@ -350,19 +351,7 @@ class TestTrainPanel : public QObject {
 };
 
 int main(int argc, char* argv[]) {
-  QTemporaryDir home;
-  if (!home.isValid()) return 1;
-  testHome = &home;
-  qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath("config")));
-  qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath("data")));
-  qputenv("XDG_CACHE_HOME", QFile::encodeName(home.filePath("cache")));
-  QStandardPaths::setTestModeEnabled(true);
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName("psr-studio");
-  QApplication::setApplicationName("PSR Studio train test");
-  psr::setConsoleLogLevel(spdlog::level::warn);
-  TestTrainPanel test;
-  return QTest::qExec(&test, argc, argv);
+  return runIsolatedGuiTest<TestTrainPanel>(argc, argv, "PSR Studio train test", &testHome);
 }
 
 #include "test_train_panel.moc"
