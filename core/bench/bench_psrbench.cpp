@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "bench/psrbench_items.h"
 #include "common/error.h"
 #include "perceive/perception_models.h"
 #include "pipeline/subset.h"
@@ -22,17 +23,8 @@ namespace {
 
 /// References are stored at most this large (the scorer reads 64 px, generators up to 128 px).
 constexpr int kMaxReferenceSide = 256;
-/// A subset file larger than this is refused (PSRBench's are a few kB).
-constexpr std::uintmax_t kMaxSubsetFileBytes = std::uintmax_t(64) << 20;
-
-bool isInside(const fs::path& root, const fs::path& p) {
-  auto r = root.begin(), q = p.begin();
-  for (; r != root.end(); ++r, ++q) {
-    if (r->empty()) continue;  // a trailing separator
-    if (q == p.end() || *r != *q) return false;
-  }
-  return true;
-}
+/// A subset or results file larger than this is refused (PSRBench's are a few kB).
+constexpr std::uintmax_t kMaxSubsetFileBytes = kMaxPsrBenchFileBytes;
 
 std::string readSmallFile(const fs::path& file) {
   std::error_code ec;
@@ -113,22 +105,6 @@ std::string folderName(const fs::path& dir) {
 
 }  // namespace
 
-fs::path resolveInside(const fs::path& root, const std::string& relative) {
-  if (relative.empty()) throw Error("empty path", ErrorCode::InvalidArgument);
-  const fs::path rel(relative);
-  if (rel.is_absolute() || rel.has_root_name() || rel.has_root_directory()) {
-    throw Error("path '" + relative + "' is absolute; PSRBench paths are relative to the folder",
-                ErrorCode::InvalidArgument);
-  }
-  const fs::path base = fs::weakly_canonical(root);
-  const fs::path resolved = fs::weakly_canonical(base / rel);  // follows symlinks that exist
-  if (!isInside(base, resolved)) {
-    throw Error("path '" + relative + "' leaves the PSRBench folder (resolves to " + resolved.string() + ")",
-                ErrorCode::InvalidArgument);
-  }
-  return resolved;
-}
-
 json importPsrBench(store::Workspace& ws, perceive::PerceptionModels& perception, const PsrBenchImportOptions& o) {
   if (!fs::is_directory(o.dir)) throw Error("not a folder: " + o.dir.string(), ErrorCode::NotFound);
   const std::string name = o.name.empty() ? "psrbench:" + folderName(o.dir) : o.name;
@@ -154,11 +130,9 @@ json importPsrBench(store::Workspace& ws, perceive::PerceptionModels& perception
       continue;
     }
     anyFile = true;
-    json list;
+    std::vector<PsrBenchItem> list;
     try {
-      list = json::parse(readSmallFile(file), nullptr, false);
-      if (list.is_discarded()) throw Error("not valid JSON", ErrorCode::InvalidArgument);
-      if (!list.is_array()) throw Error("expected a list of items", ErrorCode::InvalidArgument);
+      list = parsePsrBenchItems(readSmallFile(file), fileName);
       files[fileName] = "ok";
     } catch (const std::exception& e) {
       files[fileName] = e.what();
@@ -166,33 +140,19 @@ json importPsrBench(store::Workspace& ws, perceive::PerceptionModels& perception
     }
     long long count = 0;
     for (std::size_t index = 0; index < list.size(); ++index) {
-      const json& raw = list[index];
+      const PsrBenchItem& parsed = list[index];
       SuiteItem item;
       item.id = next++;
       item.subset = subset;
       item.source = {{"file", fileName}, {"index", index}};
+      item.instruction = parsed.instruction;
       try {
-        if (!raw.is_object()) throw Error("item is not an object", ErrorCode::InvalidArgument);
-        if (!raw.contains("instruction") || !raw["instruction"].is_string())
-          throw Error("no \"instruction\" text", ErrorCode::InvalidArgument);
-        item.instruction = raw["instruction"].get<std::string>();
-        std::vector<std::string> inputs;
-        if (raw.contains("input_path") && raw["input_path"].is_string()) {
-          inputs.push_back(raw["input_path"].get<std::string>());
-        } else if (raw.contains("input_path") && raw["input_path"].is_array()) {
-          for (const auto& p : raw["input_path"]) {
-            if (!p.is_string()) throw Error("\"input_path\" holds a non-text entry", ErrorCode::InvalidArgument);
-            inputs.push_back(p.get<std::string>());
-          }
-        }
-        if (inputs.empty() || inputs.size() > 4)
-          throw Error("\"input_path\" must list 1 to 4 reference images", ErrorCode::InvalidArgument);
-        item.source["input_path"] = inputs;
-        for (std::size_t k = 0; k < inputs.size(); ++k) {
+        const auto& inputs = parsed.inputPaths;
+        if (!inputs.empty()) item.source["input_path"] = inputs;
+        // Categories up to the first problem, then that problem (the order the fields are checked in).
+        for (std::size_t k = 0; k < parsed.categories.size(); ++k) {
           const std::string key = "category" + std::to_string(k + 1);
-          if (!raw.contains(key) || !raw[key].is_string())
-            throw Error("no \"" + key + "\" for reference " + std::to_string(k + 1), ErrorCode::InvalidArgument);
-          const std::string phrase = raw[key].get<std::string>();
+          const std::string& phrase = parsed.categories[k];
           try {
             const auto found = perception.vocabulary.findCategory(phrase);
             item.categories.push_back({perception.vocabulary.categories[std::size_t(found)].name, phrase});
@@ -202,6 +162,7 @@ json importPsrBench(store::Workspace& ws, perceive::PerceptionModels& perception
                         ErrorCode::InvalidArgument);
           }
         }
+        if (!parsed.error.empty()) throw Error(parsed.error, ErrorCode::InvalidArgument);
         for (std::size_t k = 0; k < inputs.size(); ++k) {
           const auto path = resolveInside(o.dir, inputs[k]);
           try {
@@ -217,8 +178,7 @@ json importPsrBench(store::Workspace& ws, perceive::PerceptionModels& perception
       // The result image, if any (its own problems are reported by the run, per item).
       std::string result;
       if (const auto it = resultPaths.find({title, index}); it != resultPaths.end()) result = it->second;
-      else if (raw.is_object() && raw.contains("result_path") && raw["result_path"].is_string())
-        result = raw["result_path"].get<std::string>();
+      else result = parsed.resultPath;
       if (!result.empty()) {
         item.source["result_path"] = result;
         try {

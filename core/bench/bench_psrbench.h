@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_runner.h"
+#include "bench/psrbench_items.h"  // parsePsrBenchItems, resolveInside
 
 namespace psr::perceive {
 struct PerceptionModels;
@@ -50,9 +51,5 @@ struct PsrBenchExportOptions {
 
 /// Writes the layout; returns {"out", "items", "by_subset", "references", "results", "skipped"}.
 nlohmann::json exportPsrBenchSuite(store::Workspace& workspace, const PsrBenchExportOptions& options);
-
-/// `relative` resolved inside `root` (both through symlinks); throws InvalidArgument when it is
-/// absolute or resolves outside `root` ("../", a symlink pointing out).
-std::filesystem::path resolveInside(const std::filesystem::path& root, const std::string& relative);
 
 }  // namespace psr::bench

@@ -3,7 +3,8 @@
 // (rows = samples, columns = seed replicates, NaN = not scored); each bootstrap round resamples
 // rows and, with more than one seed, columns, both with replacement, and takes the mean of the
 // resampled cells. With one seed this is exactly train_data::meanWithInterval over the samples
-// (same random stream), the helper `psr eval generator` uses.
+// (same random stream), the helper `psr eval generator` uses. Part of psr_core (no LibTorch), so
+// the studio's Bench panel computes the report's intervals with this very code.
 #include <cstdint>
 #include <vector>
 

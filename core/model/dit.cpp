@@ -174,6 +174,14 @@ at::Tensor DitImpl::conditioningVector(const at::Tensor& timesteps, const at::Te
   return vec;
 }
 
+at::Tensor DitImpl::toVelocity(const at::Tensor& out, const at::Tensor& img, const at::Tensor& timesteps) const {
+  if (config_.prediction == Prediction::Velocity) return out;
+  // x_t = (1 - t) x0 + t n and v = n - x0 give v = (x_t - x0) / t. The floor keeps the last
+  // steps finite; the loss stays in velocity space, which weights small t by 1 / t^2 (as JiT).
+  const auto t = timesteps.to(out.scalar_type()).clamp_min(0.05).view({-1, 1, 1});
+  return (img.to(out.scalar_type()) - out) / t;
+}
+
 at::Tensor DitImpl::referenceVector() {
   const auto& w = img_in->weight;
   return time_in->forward(timestepEmbedding(at::zeros({1}, w.options())).to(w.scalar_type()));
@@ -255,7 +263,7 @@ at::Tensor DitImpl::forward(const at::Tensor& img, const at::Tensor& imgPosition
     // Reference tokens are only ever read as keys/values: the last block's update has no reader.
     if (hasRefs && --remaining > 0) r = block.update(r, attn.narrow(1, lt + ni, nr), pr.mlp, mr);
   }
-  return final_layer->forward(main.narrow(1, lt, ni), vec);
+  return toVelocity(final_layer->forward(main.narrow(1, lt, ni), vec), img, timesteps);
 }
 
 ReferenceCache DitImpl::encodeReferences(const ReferenceTokens& refs) {
@@ -344,7 +352,7 @@ at::Tensor DitImpl::forwardCached(const at::Tensor& img, const at::Tensor& imgPo
     const auto p = block.project(main, m);
     main = block.update(main, attend({p.heads}), p.mlp, m);
   }
-  return final_layer->forward(main.narrow(1, lt, ni), vec);
+  return toVelocity(final_layer->forward(main.narrow(1, lt, ni), vec), img, timesteps);
 }
 
 }  // namespace psr::model

@@ -75,6 +75,8 @@ class DitImpl : public torch::nn::Module {
  private:
   at::Tensor conditioningVector(const at::Tensor& timesteps, const at::Tensor& pooled, const at::Tensor& guidance);
   at::Tensor referenceVector();
+  /// The final layer's output as a velocity (identity unless the config predicts x0).
+  at::Tensor toVelocity(const at::Tensor& out, const at::Tensor& img, const at::Tensor& timesteps) const;
   void checkInputs(const at::Tensor& img, const at::Tensor& imgPositions, const at::Tensor& timesteps,
                    const TextCondition& text, std::int64_t references) const;
   void checkReferenceCount(std::int64_t references) const;

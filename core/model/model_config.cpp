@@ -1,14 +1,29 @@
 #include "model/model_config.h"
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_limits.h"
 
 namespace psr::model {
 namespace {
 
 // FLUX embeds timesteps (and distilled guidance) sinusoidally in 256 dims before time_in.
 constexpr std::int64_t kTimeEmbedDim = 256;
+
+// Upper bounds validate() enforces: far above every preset (FLUX.1: hidden 3072, context 4096,
+// 57 blocks, 12e9 parameters), low enough that the parameter and token counts below cannot
+// overflow int64 and that an absurd config.json is refused before anything is allocated.
+constexpr std::int64_t kMaxWidth = std::int64_t(1) << 16;  // hidden, channels, text widths
+constexpr std::int64_t kMaxDepth = 1024;                    // blocks of each kind
+constexpr std::int64_t kMaxVocab = std::int64_t(1) << 24;
+constexpr std::int64_t kMaxTokens = std::int64_t(1) << 16;
+constexpr std::int64_t kMaxImageSide = 16384;
+constexpr std::int64_t kMaxReferences = 64;
+constexpr double kMaxMlpRatio = 64.0;
+constexpr std::int64_t kMaxParameters = 100'000'000'000;
 
 ModelConfig tinyPreset() {
   ModelConfig c;
@@ -41,6 +56,8 @@ ModelConfig defaultPreset() {
   c.dit.context_dim = c.dit.vec_dim = 192;
   c.text = {1024, 192, 2, 4, 32, 192};
   c.codec = {"pixel-patch", 8, 64};
+  // 192 values per patch through a 192-wide model: x0 prediction (docs/generator.md, A/B).
+  c.dit.prediction = Prediction::X0;
   return c;
 }
 
@@ -56,6 +73,7 @@ ModelConfig largePreset() {
   c.dit.context_dim = c.dit.vec_dim = 512;
   c.text = {4096, 512, 4, 8, 64, 512};
   c.codec = {"pixel-patch", 8, 128};
+  c.dit.prediction = Prediction::X0;
   return c;
 }
 
@@ -81,33 +99,63 @@ void require(bool ok, const std::string& name, const std::string& what) {
   if (!ok) throw Error("model config '" + name + "': " + what, ErrorCode::InvalidArgument);
 }
 
+bool inRange(std::int64_t v, std::int64_t lo, std::int64_t hi) { return v >= lo && v <= hi; }
+
+// An integer field of config.json: a JSON integer in int64 range (get_to on 1e300 is a
+// float-to-int cast, undefined behaviour).
+void readInt(const nlohmann::json& object, const char* key, std::int64_t& value) {
+  value = io::jsonInteger<std::int64_t>(object.at(key), std::string("model config: \"") + key + "\"",
+                                        ErrorCode::InvalidArgument);
+}
+
 }  // namespace
 
 void ModelConfig::validate() const {
   const auto& d = dit;
-  require(d.hidden > 0 && d.num_heads > 0 && d.hidden % d.num_heads == 0, name,
-          "hidden must be a positive multiple of num_heads");
-  require(d.depth_double >= 0 && d.depth_single >= 0 && d.depth_double + d.depth_single > 0, name,
-          "at least one block is needed");
+  const std::string widthRange = " must be in [1, " + std::to_string(kMaxWidth) + "]";
+  require(inRange(d.hidden, 1, kMaxWidth), name, "hidden" + widthRange);
+  require(inRange(d.in_channels, 1, kMaxWidth), name, "in_channels" + widthRange);
+  require(inRange(d.context_dim, 1, kMaxWidth), name, "context_dim" + widthRange);
+  require(inRange(d.vec_dim, 1, kMaxWidth), name, "vec_dim" + widthRange);
+  require(d.num_heads > 0 && d.hidden % d.num_heads == 0, name, "hidden must be a positive multiple of num_heads");
+  require(inRange(d.depth_double, 0, kMaxDepth) && inRange(d.depth_single, 0, kMaxDepth), name,
+          "depth_double and depth_single must be in [0, " + std::to_string(kMaxDepth) + "]");
+  require(d.depth_double + d.depth_single > 0, name, "at least one block is needed");
+  require(std::isfinite(d.mlp_ratio) && d.mlp_ratio > 0 && d.mlp_ratio <= kMaxMlpRatio && d.mlpHidden() >= 1, name,
+          "mlp_ratio must be positive, at most " + std::to_string(int(kMaxMlpRatio)) +
+              ", and give an MLP width of at least 1");
+  require(std::isfinite(d.theta) && d.theta > 0, name, "theta must be a positive number");
   std::int64_t axes = 0;
   for (auto a : d.axes_dim) {
-    require(a > 0 && a % 2 == 0, name, "every RoPE axis needs an even, positive dimension");
+    require(a > 0 && a % 2 == 0 && a <= kMaxWidth, name,
+            "every RoPE axis needs an even dimension in [2, " + std::to_string(kMaxWidth) + "]");
     axes += a;
   }
   require(axes == d.headDim(), name,
           "axes_dim must sum to the head dim " + std::to_string(d.headDim()) + ", got " + std::to_string(axes));
-  require(d.max_references >= 0, name, "max_references must not be negative");
+  require(inRange(d.max_references, 0, kMaxReferences), name,
+          "max_references must be in [0, " + std::to_string(kMaxReferences) + "]");
   require(text.dim == d.context_dim, name, "text.dim must equal dit.context_dim");
   require(text.pooled_dim == d.vec_dim, name, "text.pooled_dim must equal dit.vec_dim");
+  require(inRange(text.vocab_size, 0, kMaxVocab), name,
+          "text.vocab_size must be in [0, " + std::to_string(kMaxVocab) + "]");
+  require(inRange(text.max_tokens, 1, kMaxTokens), name,
+          "text.max_tokens must be in [1, " + std::to_string(kMaxTokens) + "]");
   if (text.vocab_size > 0) {
     require(text.num_heads > 0 && text.dim % text.num_heads == 0, name, "text.dim must be a multiple of its heads");
-    require(text.max_tokens > 0, name, "text.max_tokens must be positive");
+    require(inRange(text.depth, 0, kMaxDepth), name, "text.depth must be in [0, " + std::to_string(kMaxDepth) + "]");
   }
+  require(inRange(codec.image_size, 1, kMaxImageSide), name,
+          "codec.image_size must be in [1, " + std::to_string(kMaxImageSide) + "]");
   require(codec.patch > 0 && codec.image_size % codec.patch == 0, name, "image_size must be a multiple of patch");
   if (codec.kind == "pixel-patch")
     require(d.in_channels == 3 * codec.patch * codec.patch, name, "pixel-patch needs in_channels = 3 * patch^2");
   else
     require(codec.kind == "flux-vae", name, "unknown codec kind '" + codec.kind + "'");
+  // Every count is bounded above, so these sums cannot overflow.
+  const std::int64_t parameters = ditParameterCount(d) + textEncoderParameterCount(text);
+  require(parameters <= kMaxParameters, name,
+          std::to_string(parameters) + " parameters exceed the limit of " + std::to_string(kMaxParameters));
 }
 
 std::int64_t ModelConfig::imageTokens() const {
@@ -130,6 +178,8 @@ const char* positionEncodingName(PositionEncoding encoding) {
   return encoding == PositionEncoding::FrameWise ? "frame-wise" : "uno-offset";
 }
 
+const char* predictionName(Prediction prediction) { return prediction == Prediction::X0 ? "x0" : "velocity"; }
+
 void to_json(nlohmann::json& j, const ModelConfig& c) {
   const auto& d = c.dit;
   j = {{"name", c.name},
@@ -147,7 +197,8 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
          {"context_dim", d.context_dim},
          {"vec_dim", d.vec_dim},
          {"positions", positionEncodingName(d.positions)},
-         {"max_references", d.max_references}}},
+         {"max_references", d.max_references},
+         {"prediction", predictionName(d.prediction)}}},
        {"text",
         {{"vocab_size", c.text.vocab_size},
          {"dim", c.text.dim},
@@ -162,34 +213,44 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
   try {
     c.name = j.at("name").get<std::string>();
     const auto& d = j.at("dit");
-    d.at("in_channels").get_to(c.dit.in_channels);
-    d.at("hidden").get_to(c.dit.hidden);
-    d.at("num_heads").get_to(c.dit.num_heads);
-    d.at("depth_double").get_to(c.dit.depth_double);
-    d.at("depth_single").get_to(c.dit.depth_single);
+    readInt(d, "in_channels", c.dit.in_channels);
+    readInt(d, "hidden", c.dit.hidden);
+    readInt(d, "num_heads", c.dit.num_heads);
+    readInt(d, "depth_double", c.dit.depth_double);
+    readInt(d, "depth_single", c.dit.depth_single);
     d.at("mlp_ratio").get_to(c.dit.mlp_ratio);
-    d.at("axes_dim").get_to(c.dit.axes_dim);
+    const auto& axes = d.at("axes_dim");
+    if (!axes.is_array() || axes.size() != c.dit.axes_dim.size())
+      throw Error("model config: \"axes_dim\" must be a list of 3 integers", ErrorCode::InvalidArgument);
+    for (std::size_t i = 0; i < c.dit.axes_dim.size(); ++i)
+      c.dit.axes_dim[i] =
+          io::jsonInteger<std::int64_t>(axes[i], "model config: \"axes_dim\"", ErrorCode::InvalidArgument);
     d.at("theta").get_to(c.dit.theta);
     d.at("qkv_bias").get_to(c.dit.qkv_bias);
     d.at("guidance_embed").get_to(c.dit.guidance_embed);
-    d.at("context_dim").get_to(c.dit.context_dim);
-    d.at("vec_dim").get_to(c.dit.vec_dim);
+    readInt(d, "context_dim", c.dit.context_dim);
+    readInt(d, "vec_dim", c.dit.vec_dim);
     const auto positions = d.at("positions").get<std::string>();
     if (positions != "frame-wise" && positions != "uno-offset")
       throw Error("unknown positions '" + positions + "' (frame-wise or uno-offset)", ErrorCode::InvalidArgument);
     c.dit.positions = positions == "frame-wise" ? PositionEncoding::FrameWise : PositionEncoding::UnoOffset;
-    d.at("max_references").get_to(c.dit.max_references);
+    readInt(d, "max_references", c.dit.max_references);
+    // Absent in checkpoints written before the switch existed: those predict velocity.
+    const auto prediction = d.value("prediction", std::string("velocity"));
+    if (prediction != "velocity" && prediction != "x0")
+      throw Error("unknown prediction '" + prediction + "' (velocity or x0)", ErrorCode::InvalidArgument);
+    c.dit.prediction = prediction == "x0" ? Prediction::X0 : Prediction::Velocity;
     const auto& t = j.at("text");
-    t.at("vocab_size").get_to(c.text.vocab_size);
-    t.at("dim").get_to(c.text.dim);
-    t.at("depth").get_to(c.text.depth);
-    t.at("num_heads").get_to(c.text.num_heads);
-    t.at("max_tokens").get_to(c.text.max_tokens);
-    t.at("pooled_dim").get_to(c.text.pooled_dim);
+    readInt(t, "vocab_size", c.text.vocab_size);
+    readInt(t, "dim", c.text.dim);
+    readInt(t, "depth", c.text.depth);
+    readInt(t, "num_heads", c.text.num_heads);
+    readInt(t, "max_tokens", c.text.max_tokens);
+    readInt(t, "pooled_dim", c.text.pooled_dim);
     const auto& k = j.at("codec");
     k.at("kind").get_to(c.codec.kind);
-    k.at("patch").get_to(c.codec.patch);
-    k.at("image_size").get_to(c.codec.image_size);
+    readInt(k, "patch", c.codec.patch);
+    readInt(k, "image_size", c.codec.image_size);
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("model config JSON: ") + e.what(), ErrorCode::InvalidArgument);
   }

@@ -17,6 +17,8 @@ enum class PositionEncoding {
 };
 
 /// The DiT's dimensions in FLUX.1 terms; also the options of DitImpl.
+enum class Prediction { Velocity, X0 };
+
 struct DitConfig {
   std::int64_t in_channels = 192;  ///< channels of one latent token (= out channels)
   std::int64_t hidden = 256;
@@ -32,6 +34,11 @@ struct DitConfig {
   std::int64_t vec_dim = 256;      ///< pooled text width entering vector_in
   PositionEncoding positions = PositionEncoding::FrameWise;
   std::int64_t max_references = 4;
+  /// What final_layer outputs. Velocity: v directly (FLUX). X0: the clean image, turned into
+  /// v = (x_t - x0) / max(t, 0.05) inside the DiT, so every caller still receives a velocity.
+  /// Pixel patches of 192 values through a 192-wide model learned x0 far faster than v
+  /// (the high-dimensional-patch argument of Li & He 2025, "Back to Basics"); see docs/generator.md.
+  Prediction prediction = Prediction::Velocity;
 
   std::int64_t headDim() const { return hidden / num_heads; }
   std::int64_t mlpHidden() const { return static_cast<std::int64_t>(double(hidden) * mlp_ratio); }
@@ -75,6 +82,7 @@ ModelConfig modelPreset(const std::string& name);
 void to_json(nlohmann::json& j, const ModelConfig& config);
 void from_json(const nlohmann::json& j, ModelConfig& config);
 const char* positionEncodingName(PositionEncoding encoding);
+const char* predictionName(Prediction prediction);
 
 /// Parameters of the DiT alone, from the config (matches DitImpl's parameters exactly).
 std::int64_t ditParameterCount(const DitConfig& config);

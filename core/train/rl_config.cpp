@@ -75,6 +75,11 @@ RlConfig RlConfig::fromJson(const nlohmann::json& j) {
   c.out = out;
   requireSpec(c.epochs >= 1 && c.promptsPerEpoch >= 1, "epochs and prompts_per_epoch must be at least 1");
   requireSpec(c.groupSize >= 2, "group_size must be at least 2 (advantages compare samples of one prompt)");
+  // Images sampled per epoch; bounded first, so that the product below cannot overflow.
+  constexpr std::int64_t kMaxSamplesPerEpoch = std::int64_t(1) << 20;
+  requireSpec(c.promptsPerEpoch <= kMaxSamplesPerEpoch && c.groupSize <= kMaxSamplesPerEpoch &&
+                  c.promptsPerEpoch * c.groupSize <= kMaxSamplesPerEpoch,
+              "prompts_per_epoch x group_size must be at most " + std::to_string(kMaxSamplesPerEpoch));
   requireSpec(c.rolloutBatch >= 1 && (c.promptsPerEpoch * c.groupSize) % c.rolloutBatch == 0,
           "rollout_batch must divide prompts_per_epoch x group_size");
   requireSpec(c.samplingSteps >= 2, "sampling_steps must be at least 2");

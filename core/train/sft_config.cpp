@@ -52,6 +52,9 @@ SftConfig SftConfig::fromJson(const nlohmann::json& j) {
   readSpecField(j, "reference_dropout", c.referenceDropout);
   if (j.contains("timesteps")) {
     const auto& t = j["timesteps"];
+    if (!t.is_object())
+      throw Error("job spec: \"timesteps\" must be an object {\"distribution\": d, \"mean\": m, ...}",
+                  ErrorCode::InvalidArgument);
     std::string dist = "logit-normal";
     readSpecField(t, "distribution", dist);
     if (dist == "uniform") c.timesteps.distribution = flow::TimestepDistribution::Uniform;

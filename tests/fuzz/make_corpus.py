@@ -226,3 +226,194 @@ put("openai_response", "regression-deep-detail.json", '{"detail":' + "[" * DEEP 
 put("openai_answer", "regression-deep-answer.txt", answer(2, '{"t2i_prompt":' + "[" * DEEP + "]" * DEEP + "}"))
 put("scene", "regression-deep-relations.json",
     '{"background":"sky","subjects":[],"relations":' + "[" * DEEP + "]" * DEEP + "}")
+
+# ---- model config.json (what saveGenerator writes: nlohmann dump(2), sorted keys, + "\n") -------
+def model_config(name, hidden, heads, dd, ds, axes, in_ch, ctx, vec, text, codec, prediction="velocity",
+                 positions="frame-wise", guidance=False, mlp_ratio=4.0, max_refs=4):
+    c = {"name": name,
+         "dit": {"in_channels": in_ch, "hidden": hidden, "num_heads": heads, "depth_double": dd,
+                 "depth_single": ds, "mlp_ratio": mlp_ratio, "axes_dim": axes, "theta": 10000.0,
+                 "qkv_bias": True, "guidance_embed": guidance, "context_dim": ctx, "vec_dim": vec,
+                 "positions": positions, "max_references": max_refs, "prediction": prediction},
+         "text": dict(zip(["vocab_size", "dim", "depth", "num_heads", "max_tokens", "pooled_dim"], text)),
+         "codec": dict(zip(["kind", "patch", "image_size"], codec))}
+    return c
+
+
+def config_text(c):
+    return json.dumps(c, indent=2, sort_keys=True) + "\n"
+
+
+# The presets of core/model/model_config.cpp; tiny.json is byte for byte what
+# `psr model create --preset tiny --out DIR` writes as DIR/config.json.
+tiny = model_config("tiny", 64, 2, 2, 2, [4, 14, 14], 48, 64, 64, [512, 64, 1, 2, 16, 64], ["pixel-patch", 4, 16])
+default = model_config("default", 192, 4, 4, 4, [8, 20, 20], 192, 192, 192, [1024, 192, 2, 4, 32, 192],
+                       ["pixel-patch", 8, 64], prediction="x0")
+large = model_config("large", 768, 12, 8, 16, [8, 28, 28], 192, 512, 512, [4096, 512, 4, 8, 64, 512],
+                     ["pixel-patch", 8, 128], prediction="x0")
+flux = model_config("flux-kontext-dev", 3072, 24, 19, 38, [16, 56, 56], 64, 4096, 768, [0, 4096, 0, 0, 512, 768],
+                    ["flux-vae", 16, 1024], guidance=True)
+for c in [tiny, default, large, flux]:
+    put("model_config", c["name"] + ".json", config_text(c))
+put("model_config", "tiny-uno.json", config_text(dict(tiny, dit=dict(tiny["dit"], positions="uno-offset"))))
+old = json.loads(json.dumps(tiny))
+del old["dit"]["prediction"]  # written before the field existed: velocity
+put("model_config", "tiny-no-prediction.json", config_text(old))
+put("model_config", "tiny-compact.json", json.dumps(tiny, separators=(",", ":")))
+
+
+def variant(base, **changes):
+    c = json.loads(json.dumps(base))
+    for path, value in changes.items():
+        *outer, key = path.split("__")
+        d = c
+        for o in outer:
+            d = d[o]
+        d[key] = value
+    return json.dumps(c)
+
+
+# Damaged or absurd: each must be refused with a clear error, before any allocation and without
+# undefined behaviour. The regression-* ones failed fuzz_model_config before validate() bounded
+# every field: float-to-int casts of 1e300/1e19 (from_json's get_to, mlpHidden), signed overflow
+# (depth and axes sums, 3 * patch^2), division by zero (negative vocab_size, 0 heads), a
+# negative MLP width and 2e14 parameters accepted.
+put("model_config", "bad-hidden-2p40.json", variant(tiny, dit__hidden=2**40, dit__num_heads=2**20))
+put("model_config", "bad-negative-depth.json", variant(tiny, dit__depth_double=-1))
+put("model_config", "regression-depth-overflow.json", variant(tiny, dit__depth_double=2**62, dit__depth_single=2**62))
+put("model_config", "regression-float-hidden.json", variant(tiny, dit__hidden=1e300))
+put("model_config", "bad-float-patch.json", variant(tiny, codec__patch=4.5))
+put("model_config", "bad-uint64.json", variant(tiny, text__vocab_size=2**64 - 1))
+put("model_config", "regression-axes-overflow.json", variant(tiny, dit__axes_dim=[2**62, 2**62, 2**62]))
+put("model_config", "bad-axes-length.json", variant(tiny, dit__axes_dim=[4, 14, 14, 0]))
+put("model_config", "regression-axes-float.json", variant(tiny, dit__axes_dim=[4, 14, 1e19]))
+put("model_config", "regression-mlp-ratio-huge.json", variant(tiny, dit__mlp_ratio=1e300))
+put("model_config", "regression-mlp-ratio-negative.json", variant(tiny, dit__mlp_ratio=-4.0))
+put("model_config", "regression-patch-overflow.json", variant(tiny, codec__patch=2**32, codec__image_size=2**32,
+                                                       dit__in_channels=0))  # 3 * patch^2 wraps to 0 in int64
+put("model_config", "regression-vocab-negative.json", variant(tiny, text__vocab_size=-1, text__num_heads=0))
+put("model_config", "bad-heads-negative.json", variant(tiny, dit__num_heads=-1, dit__hidden=-64))
+put("model_config", "bad-max-tokens.json", variant(flux, text__max_tokens=-5))
+put("model_config", "regression-parameters.json",
+    variant(flux, dit__hidden=65536, dit__num_heads=512, dit__depth_double=1024, dit__depth_single=1024,
+            dit__axes_dim=[16, 56, 56]))
+put("model_config", "bad-theta.json", variant(tiny, dit__theta=-1.0))
+put("model_config", "bad-references.json", variant(tiny, dit__max_references=2**40))
+put("model_config", "bad-codec.json", variant(tiny, codec__kind="jpeg"))
+put("model_config", "bad-positions.json", variant(tiny, dit__positions="diagonal"))
+put("model_config", "bad-prediction.json", variant(tiny, dit__prediction="epsilon"))
+put("model_config", "bad-types.json", variant(tiny, dit__hidden="64", dit__qkv_bias=1))
+put("model_config", "bad-missing.json", json.dumps({"name": "x", "dit": {}}))
+put("model_config", "bad-not-object.json", "[1,2,3]")
+put("model_config", "bad-deep.json", '{"name":"x","dit":' + "[" * 4000 + "]" * 4000 + "}")
+
+# ---- training job specs (SFT and RL, both parsers get every input) -------------------------------
+jobs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "models", "generator", "jobs")
+for name in sorted(os.listdir(jobs)):
+    if name.endswith(".json"):
+        with open(os.path.join(jobs, name), "rb") as f:
+            put("job_spec", "shipped-" + name, f.read())
+# tests/train's fixtures (train_fixtures::tinyJob, test_grpo's tinyRl), as the CLI would read them.
+sft = {"kind": "sft", "name": "tiny-test", "model": "tiny", "data": {"shards": "/tmp/x/shards"},
+       "references": {"1": 0.5, "2": 0.5}, "steps": 6, "batch": 3, "lr": 1e-3, "warmup": 2, "ema": 0.9,
+       "checkpoint_every": 2, "sample_every": 0, "sample_count": 2, "sample_steps": 2, "log_every": 1,
+       "seed": 5, "threads": 1, "out": "/tmp/x/run"}
+rl = {"kind": "rl", "init": "/tmp/x/init", "data": {"world": {}}, "epochs": 4, "prompts_per_epoch": 2,
+      "group_size": 4, "rollout_batch": 4, "sampling_steps": 4, "lr": 3e-3, "kl_beta": 0.0,
+      "weights": {"psr": 1.0}, "checkpoint_every": 2, "seed": 3, "threads": 1, "out": "/tmp/x/a"}
+put("job_spec", "sft-tiny.json", json.dumps(sft))
+put("job_spec", "rl-tiny.json", json.dumps(rl))
+put("job_spec", "sft-model-object.json", json.dumps(dict(sft, model=tiny, lora={"rank": 4, "alpha": 8.0},
+    timesteps={"distribution": "uniform", "mean": 0.0, "std": 1.0, "shift": 3.0}, seed=2**64 - 1)))
+put("job_spec", "rl-window.json", json.dumps(dict(rl, window=[1, 3], std="global", self_check=False,
+                                                  lora={"rank": 8, "alpha": 16.0}, ema=0.5, max_skipped=0)))
+# Without "kind" and with only keys both know: both parsers accept it.
+put("job_spec", "both.json", json.dumps({"init": "runs/sft", "data": {"world": {}}, "lr": 1e-4, "seed": 1}))
+put("job_spec", "bad-steps-float.json", json.dumps(dict(sft, steps=1e300)))
+put("job_spec", "bad-steps-negative.json", json.dumps(dict(sft, steps=-1)))
+put("job_spec", "bad-seed-negative.json", json.dumps(dict(sft, seed=-1)))
+put("job_spec", "bad-threads-range.json", json.dumps(dict(sft, threads=2**40)))
+put("job_spec", "bad-unknown-key.json", json.dumps(dict(sft, stepz=3)))
+put("job_spec", "bad-kind.json", json.dumps(dict(sft, kind="rl")))
+put("job_spec", "bad-model-and-init.json", json.dumps(dict(sft, init="runs/base")))
+put("job_spec", "bad-model-huge.json", json.dumps(dict(sft, model=json.loads(variant(tiny, dit__hidden=2**40)))))
+put("job_spec", "bad-model-preset.json", json.dumps(dict(sft, model="huge")))
+put("job_spec", "bad-references.json", json.dumps(dict(sft, references={"5": 1.0, "01": 0.2})))
+put("job_spec", "bad-timesteps-not-object.json", json.dumps(dict(sft, timesteps=5)))
+put("job_spec", "bad-lora.json", json.dumps(dict(sft, lora=[4, 8])))
+# Failed fuzz_job_spec (UBSan) before RlConfig bounded prompts_per_epoch x group_size: 2^62 x 4 overflowed.
+put("job_spec", "regression-rl-samples-overflow.json", json.dumps(dict(rl, prompts_per_epoch=2**62, group_size=4)))
+put("job_spec", "bad-rl-window.json", json.dumps(dict(rl, window=[0, 2**63 - 1])))
+put("job_spec", "bad-rl-window-float.json", json.dumps(dict(rl, window=[0.5, 1e300])))
+put("job_spec", "bad-rl-weights.json", json.dumps(dict(rl, weights={"psr": "high"})))
+put("job_spec", "bad-rl-rollout.json", json.dumps(dict(rl, rollout_batch=0)))
+put("job_spec", "bad-rl-sampling-steps.json", json.dumps(dict(rl, sampling_steps=-2**63)))
+put("job_spec", "bad-not-object.json", '"sft"')
+put("job_spec", "bad-deep.json", '{"kind":"sft","data":' + "[" * 4000 + "]" * 4000 + "}")
+
+# ---- PSRBench subset files (what exportPsrBenchSuite writes: nlohmann dump(2) + "\n") -----------
+# Paths name the files fuzz_psrbench_item.cpp lays out in its temporary folder.
+def bench_item(instruction, inputs, categories, result=None):
+    e = {"instruction": instruction, "input_path": inputs}
+    for k, c in enumerate(categories):
+        e[f"category{k + 1}"] = c
+    if result is not None:
+        e["result_path"] = result
+    return e
+
+
+exported = [
+    bench_item("Put the crab wearing a top hat left of the dog.",
+               ["subjects/Attribute/0_1.png", "subjects/Attribute/0_2.png"], ["crab", "dog"],
+               "results/Attribute/0.png"),
+    bench_item("The cat sleeps next to the crab.", ["subjects/Attribute/0_1.png", "subjects/Attribute/0_2.png"],
+               ["cat", "crab"]),
+]
+put("psrbench_item", "export-Attribute.json", json.dumps(exported, indent=2, sort_keys=True) + "\n")
+put("psrbench_item", "export-Four.json", json.dumps([bench_item(
+    "Four friends on a beach.", ["subjects/Four/7_1.png"] * 4, ["crab", "dog", "cat", "apple"])],
+    indent=2, sort_keys=True) + "\n")
+put("psrbench_item", "empty-list.json", "[]")
+# tests/bench psrbenchBadItems, in one file (item 7 is not even an object).
+put("psrbench_item", "bad-items.json", json.dumps([
+    bench_item("Put the crab left of the dog.", ["img/a.png", "img/b.png"], ["crab", "dog"], "img/result.png"),
+    bench_item("x", ["../outside.png", "img/b.png"], ["crab", "dog"]),
+    bench_item("x", ["img/escape.png", "img/b.png"], ["crab", "dog"]),
+    bench_item("x", ["img/a.png", "img/b.png"], ["zebracorn", "dog"]),
+    bench_item("x", ["img/a.png", "img/nope.png"], ["crab", "dog"]),
+    bench_item("x", ["img/a.png", "img/b.png"], ["crab", "dog"], "../outside.png"),
+    42]))
+put("psrbench_item", "paths-symlinks.json", json.dumps([
+    bench_item("in through a folder link", ["img/inner/Attribute/0_1.png"], ["the Crabs"], "img/alias.png"),
+    bench_item("out through a folder link", ["img/out/secret.png"], ["dog"], "img/escape-rel.png"),
+    bench_item("loop", ["img/loop", "img/loop/x.png"], ["cat", "cat"], "img/dangling.png"),
+    bench_item("dangling folder", ["img/dangling-dir/x.png"], ["apple"], "img/dangling-dir"),
+    bench_item("dots", ["./img/../img/./a.png", "img/..", "."], ["car", "lion", "small lion"], "img/"),
+    bench_item("deep dots", ["img/nothing/../../../outside.png", "/".join(["nothing", ".."] * 40) + "/../x",
+                             "/".join(["img", "nothing", ".."] * 20) + "/a.png"], ["dog", "dog", "dog"]),
+]))
+put("psrbench_item", "paths-absolute.json", json.dumps([
+    bench_item("x", ["/etc/passwd"], ["crab"], "/tmp"),
+    bench_item("x", ["//x"], ["crab"], "~/x.png"),
+    bench_item("x", ["img/a.png\u0000/../../../outside.png"], ["crab"], "img/a.png\u0000"),
+    bench_item("x", ["a" * 5000], ["crab"], "/".join(["b" * 250] * 20)),
+]))
+put("psrbench_item", "shapes.json", json.dumps([
+    {"instruction": "one path as a string", "input_path": "img/a.png", "category1": "crab"},
+    {"instruction": "five", "input_path": ["img/a.png"] * 5, "category1": "crab"},
+    {"instruction": "none", "input_path": []},
+    {"instruction": "not text", "input_path": ["img/a.png", 3], "category1": "crab", "category2": "dog"},
+    {"instruction": "missing second category", "input_path": ["img/a.png", "img/b.png"], "category1": "crab"},
+    {"instruction": 7, "input_path": ["img/a.png"], "category1": "crab", "result_path": 5},
+    {"input_path": ["img/a.png"], "category1": "crab", "result_path": "img/result.png"},
+    None, "item", [], {}]))
+put("psrbench_item", "bad-not-list.json", json.dumps({"Attribute": exported}))
+put("psrbench_item", "bad-json.json", "{ not json")
+put("psrbench_item", "bad-deep.json", "[" * 4000 + "]" * 4000)
+# Failed fuzz_psrbench_item before resolveInside was fixed: std::filesystem_error escaping
+# (symlink loop, names too long) instead of a refusal, and a dangling symlink accepted as inside.
+put("psrbench_item", "regression-symlink-loop.json", json.dumps([bench_item("x", ["img/loop"], ["crab"])]))
+put("psrbench_item", "regression-name-too-long.json",
+    json.dumps([bench_item("x", ["a" * 5000, "/".join(["b" * 250] * 20)], ["crab", "dog"])]))
+put("psrbench_item", "regression-dangling-symlink.json",
+    json.dumps([bench_item("x", ["img/dangling.png"], ["crab"], "img/dangling-dir/x.png")]))

@@ -253,6 +253,45 @@ class TestModel : public QObject {
     }
   }
 
+  // x0 prediction: the same final-layer output read as the clean image, so the velocity the
+  // DiT returns is (x_t - out) / max(t, 0.05), in the joint and the cached forward alike.
+  void x0PredictionReturnsVelocity() {
+    auto c = modelPreset("tiny").dit;
+    Dit plain(c);
+    fixtures::randomiseWeights(*plain, 21);
+    c.prediction = Prediction::X0;
+    Dit x0(c);
+    {
+      at::NoGradGuard noGrad;
+      auto target = x0->named_parameters();
+      for (const auto& p : plain->named_parameters()) target[p.key()].copy_(p.value());
+    }
+    auto gen = psr::flow::cpuGenerator(22);
+    const ImageGrid grid{4, 4};
+    const auto img = at::randn({3, 16, c.in_channels}, gen, at::kFloat);
+    const auto t = at::tensor({0.9f, 0.3f, 0.01f});
+    const auto text = fixtures::randomText(c, 3, 5, 0, gen);
+    const auto refs = fixtures::randomReferences(c, 2, grid, gen);
+    at::InferenceMode guard;
+    const auto out = plain->forward(img, gridPositions(grid, 0), t, text, refs);
+    const auto expected = (img - out) / t.clamp_min(0.05).view({-1, 1, 1});
+    const auto v = x0->forward(img, gridPositions(grid, 0), t, text, refs);
+    QVERIFY2(maxDiff(v, expected) < 1e-4, std::to_string(maxDiff(v, expected)).c_str());
+    const auto cached = x0->forwardCached(img, gridPositions(grid, 0), t, text, x0->encodeReferences(refs));
+    QVERIFY(maxDiff(cached, expected) < 1e-4);
+    // The switch is part of the saved config; configs written before it existed predict velocity.
+    auto config = modelPreset("tiny");
+    config.dit.prediction = Prediction::X0;
+    auto j = nlohmann::json(config);
+    QCOMPARE(j["dit"]["prediction"].get<std::string>(), std::string("x0"));
+    QVERIFY(j.get<ModelConfig>().dit.prediction == Prediction::X0);
+    j["dit"].erase("prediction");
+    QVERIFY(j.get<ModelConfig>().dit.prediction == Prediction::Velocity);
+    j["dit"]["prediction"] = "epsilon";
+    const auto err = errorOf([&] { j.get<ModelConfig>(); });
+    QVERIFY(err && QString(err->what()).contains("velocity or x0"));
+  }
+
   void referenceCacheIgnoresTargetAndTimestep() {
     const auto c = modelPreset("tiny").dit;
     Dit dit(c);
