@@ -14,8 +14,9 @@ constexpr int kCheckpointDepth = 3;
 
 bool isCheckpointDir(const QString& dir) { return QFileInfo(QDir(dir).filePath(QStringLiteral("config.json"))).isFile(); }
 
-/// Folders under `root` (at most kCheckpointDepth deep) that hold a config.json.
-QStringList findCheckpoints(const QString& root) {
+}  // namespace
+
+QStringList findCheckpointFolders(const QString& root) {
   QStringList found;
   QStringList level{root};
   for (int depth = 0; depth < kCheckpointDepth && !level.isEmpty(); ++depth) {
@@ -32,8 +33,6 @@ QStringList findCheckpoints(const QString& root) {
   return found;
 }
 
-}  // namespace
-
 ModelPicker::ModelPicker(QWidget* parent) : QComboBox(parent) {
   setObjectName(QStringLiteral("composeModel"));
   setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -44,7 +43,7 @@ ModelPicker::ModelPicker(QWidget* parent) : QComboBox(parent) {
 
 void ModelPicker::setWorkspaceDir(const QString& dir) {
   workspaceDir_ = dir;
-  const QStringList found = dir.isEmpty() ? QStringList() : findCheckpoints(QDir(dir).filePath(QStringLiteral("checkpoints")));
+  const QStringList found = dir.isEmpty() ? QStringList() : findCheckpointFolders(QDir(dir).filePath(QStringLiteral("checkpoints")));
   if (found == checkpoints_) return;
   checkpoints_ = found;
   rebuild(model());

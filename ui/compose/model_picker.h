@@ -3,6 +3,10 @@
 
 namespace psr::ui {
 
+/// Folders under `root` (a workspace's `checkpoints/`, three levels deep) holding a config.json,
+/// sorted: the checkpoints Compose and Bench offer.
+QStringList findCheckpointFolders(const QString& root);
+
 /** Which model generates: the shipped `base`, `sft` and `rl`, the workspace's checkpoint
  *  folders (`checkpoints/…` with a config.json), or any checkpoint folder browsed for. */
 class ModelPicker : public QComboBox {

@@ -1,0 +1,68 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+#include <QThreadPool>
+
+#include "bench/bench_stats.h"
+
+namespace psr::ui {
+
+/// The subset key of the overall interval (mean of the subset means).
+inline const QString kBenchOverall = QStringLiteral("overall");
+
+/** Bootstrap 95 % intervals of a suite's labels over samples and seed replicates, computed
+ *  exactly as `psr bench report` does (same rounds, seeds, grids and core code), so the panel's
+ *  "within noise" badges agree with the report's. */
+struct BenchIntervals {
+  QString suite;
+  QStringList labels;
+  /// BenchMeans::key(label, subset or kBenchOverall, metric) -> interval.
+  QHash<QString, psr::bench::Interval> cells;
+
+  std::optional<psr::bench::Interval> interval(const QString& label, const QString& subset, const QString& metric) const;
+};
+
+/// How one label's cell compares with the best label's on the same subset and metric.
+enum class NoiseBadge { None, Best, WithinNoise, BeyondNoise };
+
+/// The label with the highest mean on (subset, metric) among `labels`, "" when none has a value.
+QString bestLabel(const BenchIntervals& intervals, const QStringList& labels, const QString& subset, const QString& metric);
+/// Best for the best label, WithinNoise when its interval overlaps the best one's (the report's
+/// rule), BeyondNoise otherwise; None with fewer than two labels or without intervals.
+NoiseBadge noiseBadge(const BenchIntervals& intervals, const QStringList& labels, const QString& label,
+                      const QString& subset, const QString& metric);
+
+/// Reads every stored value of `labels` on `suite` through a read-only connection of its own to
+/// `databaseFile` and bootstraps them (`rounds` rounds, report seed `seed`). Thread-safe: meant
+/// for a worker thread, as it takes ~10 ms per label.
+BenchIntervals computeBenchIntervals(const std::filesystem::path& databaseFile, const QString& suite,
+                                     const QStringList& labels, int rounds = 1000, std::uint64_t seed = 20260);
+
+/** Runs computeBenchIntervals on a private worker thread; only the latest request's result is
+ *  delivered (on the GUI thread), so a refresh never waits for the bootstrap. */
+class BenchIntervalWorker : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit BenchIntervalWorker(QObject* parent = nullptr);
+  ~BenchIntervalWorker() override;
+
+  void request(const std::filesystem::path& databaseFile, const QString& suite, const QStringList& labels);
+  bool isBusy() const { return pending_ > 0; }
+
+ signals:
+  void ready(const psr::ui::BenchIntervals& intervals);
+  void failed(const QString& message);
+
+ private:
+  QThreadPool pool_;
+  int generation_ = 0;
+  int pending_ = 0;
+};
+
+}  // namespace psr::ui

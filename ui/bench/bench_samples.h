@@ -1,0 +1,48 @@
+#pragma once
+#include <optional>
+
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QStringList>
+
+namespace psr::store {
+class Database;
+}
+
+namespace psr::ui {
+
+/// What one model produced for one sample and seed replicate.
+struct BenchSampleOutput {
+  QString imageBlob;              ///< "" when the run stored no image
+  QString error;                  ///< why the sample could not be scored ("" = scored)
+  QHash<QString, double> values;  ///< metric -> value
+
+  bool operator==(const BenchSampleOutput& o) const {
+    return imageBlob == o.imageBlob && error == o.error && values == o.values;
+  }
+  bool operator!=(const BenchSampleOutput& o) const { return !(*this == o); }
+};
+
+/** One benchmark item with every shown model's outputs: what the drill-down lays side by side. */
+struct BenchSample {
+  qint64 id = 0;
+  QString subset;
+  QString instruction;
+  QStringList categories;      ///< prompt noun per subject, in reference order
+  QStringList referenceBlobs;  ///< one per subject
+  QString oracleBlob;          ///< the world's render of the scene ("" for imported items)
+  QHash<QString, QMap<int, BenchSampleOutput>> outputs;  ///< label -> seed -> output
+
+  /// The label's mean of `metric` over its seed replicates; nullopt when it has none.
+  std::optional<double> mean(const QString& label, const QString& metric) const;
+  /// Seed replicates stored for any label, ascending.
+  QList<int> seeds() const;
+};
+
+/// The items of `subset` in `suite` (by sample id) with the outputs and values of `labels`.
+/// Samples with values but no stored item (older rows) are listed with what is known.
+QList<BenchSample> readBenchSamples(psr::store::Database& db, const QString& suite, const QString& subset,
+                                    const QStringList& labels);
+
+}  // namespace psr::ui
