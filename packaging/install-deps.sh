@@ -24,6 +24,9 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   # tests and benchmarks
   libgtest-dev libbenchmark-dev xvfb xauth
+  # the DiT's PyTorch twin (tests/model/python_twin, CTest model_python_twin_parity): Debian's
+  # python3-torch runs on the same libtorch1.13 as libtorch-dev, under /usr/bin/python3
+  python3-torch
 )
 # Emoji artwork comes from the npm registry; a machine that already has npm (e.g. NodeSource's
 # nodejs, which conflicts with Debian's npm package) keeps it.
