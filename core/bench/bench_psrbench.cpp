@@ -293,7 +293,7 @@ json exportPsrBenchSuite(store::Workspace& ws, const PsrBenchExportOptions& o) {
     }
     bySubset[title] = list.size();
     items += (long long)list.size();
-    writeFileAtomic(o.outDir / (title + ".json"), list.dump(2) + "\n");
+    writeFileAtomic(o.outDir / (title + ".json"), list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
   return {{"out", o.outDir.string()}, {"suite", o.suite}, {"items", items},      {"by_subset", bySubset},
           {"references", references}, {"results", resultsWritten}, {"skipped", skipped}};

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_limits.h"
 #include "tensor/tensor_io.h"
 
 namespace psr::model {
@@ -142,13 +143,23 @@ void saveGenerator(const std::filesystem::path& dir, const Generator& generator)
 }
 
 Generator loadGenerator(const std::filesystem::path& dir, c10::Device device) {
-  std::ifstream in(dir / "config.json");
+  const auto configPath = dir / "config.json";
+  std::ifstream in(configPath, std::ios::binary);
   if (!in) throw Error("no config.json in checkpoint " + dir.string(), ErrorCode::NotFound);
+  // A downloaded checkpoint is outside data: the size is checked before reading, the text
+  // through the project's JSON limits, and the values by createGenerator's validate() before anything is allocated.
+  std::error_code sizeError;
+  const auto bytes = std::filesystem::file_size(configPath, sizeError);
+  if (sizeError || bytes > io::kMaxSmallJsonBytes)
+    throw Error(configPath.string() + ": too large for a model config (" + std::to_string(bytes) + " bytes)",
+                ErrorCode::Corrupt);
+  std::string text(static_cast<std::size_t>(bytes), '\0');
+  in.read(text.data(), std::streamsize(text.size()));
   ModelConfig config;
   try {
-    config = nlohmann::json::parse(in).get<ModelConfig>();
+    config = io::parseJsonInput(text, configPath.string(), ErrorCode::Corrupt).get<ModelConfig>();
   } catch (const nlohmann::json::exception& e) {
-    throw Error((dir / "config.json").string() + ": " + e.what(), ErrorCode::Corrupt);
+    throw Error(configPath.string() + ": " + e.what(), ErrorCode::Corrupt);
   }
   auto g = createGenerator(config, WordTokenizer::load(dir / "vocab.txt"));
   g.dit->to(device);

@@ -76,7 +76,8 @@ PsrBenchExportReport exportPsrBench(store::Workspace& ws, const PsrBenchExportOp
       items.push_back(std::move(item));
     }
     report.itemsBySubset[title] = (long long)items.size();
-    writeFile(o.outDir / (title + ".json"), items.dump(2) + "\n");
+    // Instructions and categories come from the workspace; invalid UTF-8 there is replaced, not fatal.
+    writeFile(o.outDir / (title + ".json"), items.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
   return report;
 }

@@ -16,6 +16,7 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 using namespace psr::model;
@@ -394,6 +395,27 @@ class TestModel : public QObject {
     QCOMPARE(a.size(), b.size());
     for (std::size_t i = 0; i < a.size(); ++i) QVERIFY2(at::equal(a[i].second, b[i].second), a[i].first.c_str());
     for (const auto& [name, tensor] : stateDict(*back.text)) QVERIFY(tensor.defined());
+  }
+
+  // A downloaded checkpoint's config.json is outside data: nesting bombs, absurd sizes and
+  // broken JSON are clear Corrupt/InvalidArgument errors naming the file, before any allocation.
+  void hostileCheckpointConfigIsRefused() {
+    auto g = createGenerator(modelPreset("tiny"), smallTokenizer());
+    const auto dir = std::filesystem::path(dir_.filePath("hostile").toStdString());
+    saveGenerator(dir, g);
+    const auto write = [&](const std::string& text) { std::ofstream(dir / "config.json", std::ios::trunc) << text; };
+    write(std::string(100000, '[') + std::string(100000, ']'));
+    auto err = errorOf([&] { loadGenerator(dir); });
+    QVERIFY2(err && err->code() == ErrorCode::Corrupt && QString(err->what()).contains("nests deeper"),
+             err ? err->what() : "no error");
+    write("{\"name\": ");
+    err = errorOf([&] { loadGenerator(dir); });
+    QVERIFY2(err && QString(err->what()).contains("config.json"), err ? err->what() : "no error");
+    auto huge = nlohmann::json(modelPreset("tiny"));
+    huge["dit"]["hidden"] = std::int64_t(1) << 40;
+    write(huge.dump());
+    err = errorOf([&] { loadGenerator(dir); });
+    QVERIFY2(err && QString(err->what()).contains("hidden"), err ? err->what() : "no error");
   }
 
   void checkpointMismatchNamesTheTensors() {
