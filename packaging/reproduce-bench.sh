@@ -5,7 +5,7 @@
 #   ./packaging/reproduce-bench.sh WORKSPACE [SAMPLES_PER_SUBSET=20] [SEEDS=1]
 # WORKSPACE must hold the imported emoji world (`psr workspace init`, `psr assets import`).
 # Resumable: every finished batch is stored, so rerunning after Ctrl-C continues. Writes
-# WORKSPACE/exports/reproduction.{json,html}. PSR_BIN overrides the psr binary (default: the
+# WORKSPACE/exports/reproduction-repro-N.{json,html}. PSR_BIN overrides the psr binary (default: the
 # one packaging/studio.sh builds, build/release/bin/psr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,5 +29,5 @@ for model in oracle blind:sft base sft rl; do
 done
 mkdir -p "$ws/exports"
 "$psr" -w "$ws" bench report --suite "$suite" --models oracle blind:sft base sft rl --json \
-  --out "$ws/exports/reproduction.json" --html "$ws/exports/reproduction.html" >/dev/null
-echo "reproduce-bench: wrote $ws/exports/reproduction.json and reproduction.html" >&2
+  --out "$ws/exports/reproduction-$suite.json" --html "$ws/exports/reproduction-$suite.html" >/dev/null
+echo "reproduce-bench: wrote $ws/exports/reproduction-$suite.json and .html" >&2
