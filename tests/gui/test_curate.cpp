@@ -11,7 +11,6 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QLineEdit>
@@ -377,13 +376,13 @@ class TestCuratePanel : public QObject {
     psr::ui::CliJob job;
     QSignalSpy started(&job, &psr::ui::CliJob::started);
     QSignalSpy finished(&job, &psr::ui::CliJob::finished);
+    // No wall-clock bounds (a loaded CI machine made a 2 s bound flaky): the kill timer is set far
+    // beyond the wait, and the child sleeps 30 s, so only SIGINT can end it within kWaitMs.
+    job.setKillTimeout(600000);
     job.start("sh", {"-c", "sleep 30"});
     QVERIFY(started.wait(kWaitMs));
-    QElapsedTimer clock;
-    clock.start();
     job.cancel();
     QVERIFY(finished.wait(kWaitMs));
-    QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
     QCOMPARE(finished.last().at(1).toBool(), true);
     QVERIFY(finished.last().at(2).toString().isEmpty());
 
@@ -391,10 +390,9 @@ class TestCuratePanel : public QObject {
     job.setKillTimeout(300);
     job.start("sh", {"-c", "trap '' INT; sleep 30"});
     QVERIFY(started.wait(kWaitMs));
-    clock.restart();
+    // It ignores SIGINT and sleeps 30 s: only the kill timer can end it within kWaitMs.
     job.cancel();
     QVERIFY(finished.wait(kWaitMs));
-    QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
     QCOMPARE(finished.last().at(1).toBool(), true);
     QVERIFY(!job.isRunning());
   }
