@@ -11,7 +11,12 @@ namespace psr::ui {
 CliJob::CliJob(QObject* parent)
     : QObject(parent), process_(new QProcess(this)), killTimer_(new QTimer(this)), psrPath_(defaultPsrPath()) {
   // A group of its own lets cancel() reach the child's children too, as Ctrl+C in a terminal would.
-  process_->setChildProcessModifier([] { ::setpgid(0, 0); });
+  // SIGINT back to its default: a studio started in the background of a non-interactive shell
+  // inherits SIGINT ignored, and cancel() would then only ever end a child by the kill timer.
+  process_->setChildProcessModifier([] {
+    ::setpgid(0, 0);
+    ::signal(SIGINT, SIG_DFL);
+  });
   killTimer_->setSingleShot(true);
   connect(killTimer_, &QTimer::timeout, this, [this] {
     if (!isRunning()) return;
