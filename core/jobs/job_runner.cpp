@@ -47,7 +47,11 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& logFile) {
   if (pid < 0) throw Error("cannot start a job process (fork failed)", ErrorCode::Io);
   if (pid == 0) {
     ::setpgid(0, 0);  // its own process group: a Ctrl+C at the runner's terminal is not its stop
-    ::signal(SIGINT, SIG_DFL);  // a runner started with SIGINT ignored must not pass that on
+    // A runner started with SIGINT ignored or blocked must not pass that on to its jobs.
+    ::signal(SIGINT, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     const int fd = ::open(logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd >= 0) {
       ::dup2(fd, STDOUT_FILENO);

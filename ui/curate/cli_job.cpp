@@ -11,11 +11,15 @@ namespace psr::ui {
 CliJob::CliJob(QObject* parent)
     : QObject(parent), process_(new QProcess(this)), killTimer_(new QTimer(this)), psrPath_(defaultPsrPath()) {
   // A group of its own lets cancel() reach the child's children too, as Ctrl+C in a terminal would.
-  // SIGINT back to its default: a studio started in the background of a non-interactive shell
-  // inherits SIGINT ignored, and cancel() would then only ever end a child by the kill timer.
+  // SIGINT back to its default and no signal blocked: a studio started in the background of a
+  // non-interactive shell inherits SIGINT ignored, and a blocked mask survives exec; either way
+  // cancel() would only ever end a child by the kill timer (seen in test_curate under ctest).
   process_->setChildProcessModifier([] {
     ::setpgid(0, 0);
     ::signal(SIGINT, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
   });
   killTimer_->setSingleShot(true);
   connect(killTimer_, &QTimer::timeout, this, [this] {
@@ -59,10 +63,18 @@ void CliJob::start(const QString& program, const QStringList& args) {
 void CliJob::cancel() {
   if (!isRunning() || cancelling_) return;
   cancelling_ = true;
-  const auto pid = pid_t(process_->processId());
-  // Right after start the child may not have made its group yet; then signal it alone.
-  if (::kill(-pid, SIGINT) != 0) ::kill(pid, SIGINT);
   killTimer_->start(killTimeoutMs_);
+  signalGroup();
+}
+
+void CliJob::signalGroup() {
+  if (!isRunning() || !cancelling_) return;
+  const auto pid = pid_t(process_->processId());
+  if (::kill(-pid, SIGINT) == 0) return;
+  // Right after start the child has not made its group yet: it is between fork and exec, still
+  // running the studio's inherited handlers, so a signal now is lost. Retry until the group
+  // exists (it then has SIGINT at its default, set before exec) or the kill timer ends it.
+  QTimer::singleShot(50, this, [this] { signalGroup(); });
 }
 
 void CliJob::readStderr() {

@@ -45,6 +45,8 @@ class CliJob : public QObject {
   void finished(int exitCode, bool cancelled, const QString& error);
 
  private:
+  /// SIGINT to the child's process group, retried while the group does not exist yet.
+  void signalGroup();
   void readStderr();
   void flushLine(const QByteArray& line);
   void onFinished(int exitCode, QProcess::ExitStatus status);
