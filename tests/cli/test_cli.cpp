@@ -6,6 +6,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QCoreApplication>
+#include <QFile>
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -19,6 +22,20 @@ struct Result {
   QString err;
 };
 
+// 'nobody' must be able to reach the binary, but a build tree under a 0700 folder (mktemp -d)
+// is not traversable for it: run a copy from a world-readable folder instead.
+QString binaryForNobody() {
+  const QString dir = QDir::tempPath() + "/psr-test-cli-" + QString::number(QCoreApplication::applicationPid());
+  const QString copy = dir + "/psr";
+  if (!QFile::exists(copy)) {
+    QDir().mkpath(dir);
+    ::chmod(dir.toLocal8Bit().constData(), 0755);
+    QFile::copy(PSR_CLI_PATH, copy);
+    ::chmod(copy.toLocal8Bit().constData(), 0755);
+  }
+  return copy;
+}
+
 Result runPsr(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(),
               bool dropPrivileges = false) {
   QProcess p;
@@ -29,7 +46,7 @@ Result runPsr(const QStringList& args, const QProcessEnvironment& env = QProcess
       if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(100);
     });
   }
-  p.start(PSR_CLI_PATH, args);
+  p.start(dropPrivileges ? binaryForNobody() : QString(PSR_CLI_PATH), args);
   if (!p.waitForFinished(120000)) return {};
   return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
           QString::fromUtf8(p.readAllStandardError())};
