@@ -27,7 +27,7 @@ using nlohmann::json;
 struct TrainArgs {
   std::string model, out, modelsDir, init;
   int steps = 0, batch = 0, threads = 2;
-  double learningRate = 2e-3;
+  double learningRate = 2e-3, actionChance = 0.6;
   std::uint64_t seed = 1;
   bool json = false;
 };
@@ -41,6 +41,7 @@ int runTrain(CliContext& ctx, const TrainArgs& a) {
   s.batch = a.batch;
   s.seed = a.seed;
   s.learningRate = a.learningRate;
+  s.actionChance = a.actionChance;
   if (!a.init.empty()) s.init = a.init;
   s.threads = a.threads;
   s.out = a.out.empty() ? perceive_data::perceptionCheckpoint(perceive_data::perceptionModelsDir(a.modelsDir), a.model)
@@ -131,6 +132,8 @@ void addPerceiveCommands(CLI::App& app, CliContext& ctx) {
   train->add_option("--init", ta->init, "Continue from this checkpoint of the same model (use a new --seed for new data)");
   train->add_option("--out", ta->out, "Checkpoint file (default: <models>/<model>.safetensors)");
   train->add_option("--models", ta->modelsDir, "Perception models folder");
+  train->add_option("--action-chance", ta->actionChance, "Detector: share of subjects doing an action (default 0.6)")
+      ->check(CLI::Range(0.0, 1.0));
   train->add_flag("--json", ta->json, "Print the training report as JSON");
   train->callback([&ctx, ta] { ctx.action = [&ctx, ta] { return runTrain(ctx, *ta); }; });
 

@@ -64,7 +64,7 @@ CheckpointInfo readCheckpointInfo(const std::filesystem::path& path) {
 }
 
 CheckpointInfo loadCheckpoint(const std::filesystem::path& path, torch::nn::Module& module,
-                              const std::string& expectedKind) {
+                              const std::string& expectedKind, std::vector<std::string>* skipped) {
   if (!std::filesystem::exists(path)) {
     throw Error("no checkpoint at " + path.string() + " (train one with `psr perceive train`)", ErrorCode::NotFound);
   }
@@ -76,20 +76,30 @@ CheckpointInfo loadCheckpoint(const std::filesystem::path& path, torch::nn::Modu
   }
   auto state = namedState(module);
   std::string problems;
+  auto absent = [&](const std::string& what) {
+    if (skipped) {
+      skipped->push_back(what);
+    } else {
+      problems += " " + what + ";";
+    }
+  };
   for (const auto& [name, t] : state) {
     const auto it = loaded.find(name);
     if (it == loaded.end()) {
-      problems += " missing " + name + ";";
+      absent("missing " + name);
     } else if (it->second.sizes() != t.sizes()) {
       problems += " " + name + " has shape " + c10::str(it->second.sizes()) + ", model wants " + c10::str(t.sizes()) + ";";
     }
   }
   for (const auto& [name, t] : loaded) {
-    if (!state.count(name)) problems += " unexpected " + name + ";";
+    if (!state.count(name)) absent("unexpected " + name);
   }
   if (!problems.empty()) throw Error(path.string() + " does not fit the model:" + problems, ErrorCode::Corrupt);
   torch::NoGradGuard noGrad;
-  for (auto& [name, t] : state) t.copy_(loaded.at(name));
+  for (auto& [name, t] : state) {
+    const auto it = loaded.find(name);
+    if (it != loaded.end()) t.copy_(it->second);
+  }
   return info;
 }
 

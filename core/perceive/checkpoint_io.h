@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
@@ -26,8 +27,10 @@ void saveCheckpoint(const std::filesystem::path& path, const torch::nn::Module& 
 CheckpointInfo readCheckpointInfo(const std::filesystem::path& path);
 
 /// Loads the tensors into `module` (converted to its dtypes and device). Throws Corrupt naming
-/// the missing, unexpected or mis-shaped keys, or when the kind is not `expectedKind`.
+/// the missing, unexpected or mis-shaped keys, or when the kind is not `expectedKind`. With
+/// `skipped` (initialising a grown model from an older checkpoint) missing and unexpected keys
+/// are listed there instead and the model's own values kept; mis-shaped keys still throw.
 CheckpointInfo loadCheckpoint(const std::filesystem::path& path, torch::nn::Module& module,
-                              const std::string& expectedKind);
+                              const std::string& expectedKind, std::vector<std::string>* skipped = nullptr);
 
 }  // namespace psr::perceive

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/error.h"
 #include "perceive/image_ops.h"
 
 namespace psr::perceive {
@@ -12,7 +13,7 @@ namespace psr::perceive {
 nlohmann::json GroundingDetectorOptions::toJson() const {
   return {{"input_size", input_size()}, {"width", width()},           {"classifier_width", classifier_width()},
           {"categories", categories()}, {"accessories", accessories()}, {"actions", actions()},
-          {"backgrounds", backgrounds()}};
+          {"backgrounds", backgrounds()}, {"action_margin", action_margin()}};
 }
 
 GroundingDetectorOptions GroundingDetectorOptions::fromJson(const nlohmann::json& j) {
@@ -21,6 +22,10 @@ GroundingDetectorOptions GroundingDetectorOptions::fromJson(const nlohmann::json
   o.classifier_width(j.at("classifier_width").get<std::int64_t>()).categories(j.at("categories").get<std::int64_t>());
   o.accessories(j.at("accessories").get<std::int64_t>()).actions(j.at("actions").get<std::int64_t>());
   o.backgrounds(j.at("backgrounds").get<std::int64_t>());
+  o.action_margin(j.value("action_margin", 0.0));  // absent in the first shipped detector: no action crop
+  if (!(o.action_margin() >= 0.0 && o.action_margin() <= 2.0)) {
+    throw Error("detector config: action_margin must lie in [0, 2]", ErrorCode::Corrupt);
+  }
   return o;
 }
 
@@ -41,7 +46,8 @@ GroundingDetectorImpl::GroundingDetectorImpl(const GroundingDetectorOptions& o) 
                                                                     .width(o.classifier_width())
                                                                     .categories(o.categories())
                                                                     .accessories(o.accessories())
-                                                                    .actions(o.actions())));
+                                                                    .actions(o.actions())
+                                                                    .action_margin(o.action_margin())));
   // CenterNet's prior: centres are rare, so start the heatmap near p = 0.1.
   torch::NoGradGuard noGrad;
   out_->bias[0].fill_(-2.19);
@@ -96,7 +102,7 @@ std::vector<std::vector<Detection>> GroundingDetectorImpl::decode(const Detector
   if (image.empty()) return result;
   const auto imageT = at::tensor(image).to(unitImages.device());
   const auto crops = boxes.view({-1, 4}).index_select(0, at::tensor(cellIndex)).to(unitImages.device());
-  const auto cls = classifier_->forward(classifier_->crops(unitImages, crops, imageT));
+  const auto cls = classifier_->forward(unitImages, crops, imageT);
   const auto category = at::softmax(cls.category, 1).to(at::kCPU, at::kFloat).contiguous();
   const auto accessory = at::sigmoid(cls.accessory).to(at::kCPU, at::kFloat).contiguous();
   const auto action = at::softmax(cls.action, 1).to(at::kCPU, at::kFloat).contiguous();

@@ -32,6 +32,7 @@ struct GroundingDetectorOptions {
   TORCH_ARG(std::int64_t, accessories) = 1;
   TORCH_ARG(std::int64_t, actions) = 1;            // class 0 is "no action"
   TORCH_ARG(std::int64_t, backgrounds) = 1;
+  TORCH_ARG(double, action_margin) = 0.0;          // see SubjectClassifierOptions
 };
 
 /// Locator outputs on the stride-4 grid (h = w = input_size / 4).

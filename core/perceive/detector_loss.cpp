@@ -55,7 +55,7 @@ DetectorLoss detectorLoss(GroundingDetectorImpl& model, const DetectorOutput& ou
     const auto wh = at::stack({bw, bh, bw, bh}, 1) * stride;
     const auto jittered = boxes + (at::rand_like(boxes) * 2 - 1) * 0.08 * wh;
     auto& cls = *model.classifier();
-    const auto logits = cls.forward(cls.crops(unitImages, jittered, imageIndex));
+    const auto logits = cls.forward(unitImages, jittered, imageIndex);
     loss.category = at::cross_entropy_loss(logits.category, t.category.to(dev, at::kLong));
     loss.accessory = at::binary_cross_entropy_with_logits(logits.accessory, t.accessories.to(dev, at::kFloat));
     loss.action = at::cross_entropy_loss(logits.action, t.action.to(dev, at::kLong));

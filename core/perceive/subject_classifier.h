@@ -2,7 +2,8 @@
 // The detector's second stage: a small CNN on a subject crop that names its category (the
 // phrase a grounding query asks for) and reads the accessories it wears and the action it does.
 // Crops give a subject ~4x the pixels it has on the detector's 16x16 grid, which is what
-// separating hundreds of categories at 64 px needs.
+// separating hundreds of categories at 64 px needs. Actions are read from a second, wider crop
+// (see ActionReader) when the config asks for one.
 #include <cstdint>
 
 #include <ATen/core/Tensor.h>
@@ -19,10 +20,29 @@ struct SubjectClassifierOptions {
   TORCH_ARG(std::int64_t, crop_size) = 32;
   TORCH_ARG(std::int64_t, width) = 24;
   TORCH_ARG(double, crop_margin) = 0.08;
+  // > 0: actions come from an ActionReader on crops with this margin; 0: from the category crop
+  // (the first shipped detector). The wide crop holds what an action draws beside its subject.
+  TORCH_ARG(double, action_margin) = 0.0;
   TORCH_ARG(std::int64_t, categories) = 1;
   TORCH_ARG(std::int64_t, accessories) = 1;
   TORCH_ARG(std::int64_t, actions) = 1;  // class 0 is "no action"
 };
+
+/// Reads a subject's action from a wide crop. Its head also sees the features pooled per
+/// quadrant, so that where things are (eyes below the mouth: upside down; a shadow below:
+/// jumping; notes or a dash beside) counts, not only what is there.
+class ActionReaderImpl : public torch::nn::Module {
+ public:
+  ActionReaderImpl(std::int64_t width, std::int64_t actions);
+  /// Normalised crops [N,3,S,S] -> action logits [N,K].
+  at::Tensor forward(const at::Tensor& crops);
+  double macs(std::int64_t size) const;
+
+ private:
+  ConvBnAct stem_{nullptr}, down1_{nullptr}, mid1_{nullptr}, down2_{nullptr}, deep_{nullptr};
+  torch::nn::Linear head_{nullptr};
+};
+TORCH_MODULE(ActionReader);
 
 /// Logits per crop.
 struct SubjectClassification {
@@ -35,11 +55,9 @@ class SubjectClassifierImpl : public torch::nn::Module {
  public:
   explicit SubjectClassifierImpl(const SubjectClassifierOptions& options);
 
-  /// Normalised crops [N,3,S,S] -> logits.
-  SubjectClassification forward(const at::Tensor& crops);
-
-  /// Unit-range images [B,3,H,W], boxes [N,4] in their pixels, imageIndex [N] -> model crops.
-  at::Tensor crops(const at::Tensor& unitImages, const at::Tensor& boxes, const at::Tensor& imageIndex) const;
+  /// Unit-range images [B,3,H,W], boxes [N,4] in their pixels, imageIndex [N] -> logits of
+  /// each box.
+  SubjectClassification forward(const at::Tensor& unitImages, const at::Tensor& boxes, const at::Tensor& imageIndex);
 
   /// Multiply-adds of one forward per crop.
   double macsPerCrop() const;
@@ -49,6 +67,7 @@ class SubjectClassifierImpl : public torch::nn::Module {
  private:
   ConvBnAct stem_{nullptr}, down1_{nullptr}, mid1_{nullptr}, down2_{nullptr}, deep_{nullptr};
   torch::nn::Linear category_{nullptr}, accessory_{nullptr}, action_{nullptr};
+  ActionReader actionReader_{nullptr};
 };
 TORCH_MODULE(SubjectClassifier);
 

@@ -61,15 +61,51 @@ double detectorAp(PerceptionModels& m, const SceneBatch& batch, const at::Tensor
   return averagePrecision(scored, groundTruth);
 }
 
+/// The crop classifier alone, on the ground-truth boxes: category and action accuracy and the
+/// action confusion (rows: true action, columns: predicted), to tell a locator miss from a
+/// misread subject.
+json classifierOnTrueBoxes(PerceptionModels& m, const SceneBatch& batch, const at::Tensor& unitImages) {
+  const auto& t = batch.targets;
+  SubjectClassification out;
+  {
+    c10::InferenceMode guard;
+    out = m.detector->classifier()->forward(unitImages, t.boxes, t.imageIndex);
+  }
+  const auto category = out.category.argmax(1).to(at::kCPU), action = out.action.argmax(1).to(at::kCPU);
+  const auto K = out.action.size(1);
+  std::vector<std::vector<std::int64_t>> confusion(std::size_t(K), std::vector<std::int64_t>(std::size_t(K), 0));
+  std::vector<double> categoryRight(std::size_t(K), 0.0), seen(std::size_t(K), 0.0);
+  for (std::int64_t i = 0; i < t.action.size(0); ++i) {
+    const auto truth = std::size_t(t.action[i].item<std::int64_t>());
+    ++confusion[truth][std::size_t(action[i].item<std::int64_t>())];
+    seen[truth] += 1;
+    categoryRight[truth] += category[i].item<std::int64_t>() == t.category[i].item<std::int64_t>() ? 1 : 0;
+  }
+  json categoryByAction = json::array();  // does an action (rotation, flip, lift) hide the category?
+  for (std::size_t k = 0; k < categoryRight.size(); ++k) categoryByAction.push_back(seen[k] > 0 ? categoryRight[k] / seen[k] : 0.0);
+  return {{"subjects", t.category.size(0)},
+          {"category_accuracy", (category == t.category).to(at::kFloat).mean().item<double>()},
+          {"action_accuracy", (action == t.action).to(at::kFloat).mean().item<double>()},
+          {"action_confusion", confusion},
+          {"category_accuracy_by_action", categoryByAction}};
+}
+
 std::vector<double> cosines(const at::Tensor& a, const at::Tensor& b) {
   const auto c = (a * b).sum(1).to(at::kDouble).contiguous();
   return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
 }
 
 /// Semantic score of each image for the requirements of the clean scene's instruction.
-std::vector<double> semanticScores(PerceptionModels& m, const at::Tensor& images, const std::vector<RewardRequest>& requests) {
-  std::vector<double> out;
-  for (const auto& r : computeRewards(m, images, images, requests)) out.push_back(r.semantic.score);
+std::vector<SemanticScore> semanticScores(PerceptionModels& m, const at::Tensor& images,
+                                          const std::vector<RewardRequest>& requests) {
+  std::vector<SemanticScore> out;
+  for (const auto& r : computeRewards(m, images, images, requests)) out.push_back(r.semantic);
+  return out;
+}
+
+json checksJson(const SemanticScore& s) {
+  json out = json::object();
+  for (const auto& c : s.checks) out[c.name] = c.score;
   return out;
 }
 
@@ -121,6 +157,8 @@ json evaluatePerception(PerceptionModels& m, const world::WorldCatalog& catalog,
     const auto augmented = augmentForDetection(unit, batch.targets.boxes, batch.targets.imageIndex, all);
     targets.push_back(target("detector_ap50_clean", detectorAp(m, batch, unit, rng), 0.90));
     targets.push_back(target("detector_ap50_augmented", detectorAp(m, batch, augmented, rng), 0.85));
+    details["classifier_on_true_boxes"] = classifierOnTrueBoxes(m, batch, unit);
+    details["classifier_on_true_boxes_augmented"] = classifierOnTrueBoxes(m, batch, augmented);
   }
 
   // Features: same identity in two contexts vs another vendor's look of its category, and vs
@@ -191,9 +229,11 @@ json evaluatePerception(PerceptionModels& m, const world::WorldCatalog& catalog,
                                             "wrong_relation", "missing_subject"};
     json perKind = json::object();
     double worst = 1.0;
+    int actionsParsed = 0;  // swapped-action instructions whose actions were read onto the right subjects
     for (const auto& kind : kinds) {
       std::vector<world::Image> clean, corrupt;
       std::vector<RewardRequest> requests;
+      std::vector<std::string> swappedPair;  // "a / b" of each swapped-action scene
       for (int n = 0; n < s.semanticScenes; ++n) {
         auto scene = world::randomScene(catalog, rng, {2, world::Split::Heldout, 0.0, 0.0, true});
         if (kind == "wrong_relation") {
@@ -216,6 +256,7 @@ json evaluatePerception(PerceptionModels& m, const world::WorldCatalog& catalog,
           scene.subjects[1].action = catalog.actions[b].name;
           bad = scene;
           std::swap(bad.subjects[0].action, bad.subjects[1].action);
+          swappedPair.push_back(scene.subjects[0].action + " / " + scene.subjects[1].action);
         } else if (kind == "wrong_background") {
           const auto other = (index.background.at(scene.background) + 1 + std::int64_t(rng.below(catalog.backgrounds.size() - 1))) %
                              std::int64_t(catalog.backgrounds.size());
@@ -234,6 +275,13 @@ json evaluatePerception(PerceptionModels& m, const world::WorldCatalog& catalog,
         request.categories = categories;
         request.references = {std::int64_t(requests.size()), std::int64_t(requests.size())};
         request.requirements = parseInstruction(text, categories, index.vocabulary);
+        if (kind == "swapped_actions") {
+          bool right = request.requirements.subjects.size() == 2;
+          for (std::size_t i = 0; right && i < 2; ++i) {
+            right = request.requirements.subjects[i].action == index.action.at(scene.subjects[i].action);
+          }
+          actionsParsed += right ? 1 : 0;
+        }
         requests.push_back(request);
         const auto seed = rng.next();
         clean.push_back(maker.renderer().render(scene, seed, 64).image);
@@ -242,13 +290,20 @@ json evaluatePerception(PerceptionModels& m, const world::WorldCatalog& catalog,
       const auto good = semanticScores(m, stackImages(clean), requests);
       const auto poor = semanticScores(m, stackImages(corrupt), requests);
       double wins = 0;
-      for (std::size_t i = 0; i < good.size(); ++i) wins += good[i] > poor[i] ? 1.0 : 0.0;
+      for (std::size_t i = 0; i < good.size(); ++i) {
+        wins += good[i].score > poor[i].score ? 1.0 : 0.0;
+        if (good[i].score <= poor[i].score && i < swappedPair.size()) {
+          details["swapped_actions_lost"].push_back(
+              {{"actions", swappedPair[i]}, {"correct", checksJson(good[i])}, {"corrupted", checksJson(poor[i])}});
+        }
+      }
       const double accuracy = wins / double(good.size());
       perKind[kind] = accuracy;
       worst = std::min(worst, accuracy);
     }
     targets.push_back(target("semantic_corruption_accuracy_min", worst, 0.90));
     details["semantic_accuracy_by_corruption"] = perKind;
+    details["swapped_actions_instruction_parsed"] = double(actionsParsed) / double(std::max(1, s.semanticScenes));
   }
 
   // PSR: the correct render scores above one where subject 1 is another vendor's look.

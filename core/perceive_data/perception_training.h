@@ -25,6 +25,8 @@ struct TrainSettings {
   int batch = 0;
   std::uint64_t seed = 1;
   double learningRate = 2e-3;
+  /// Detector scenes: the share of subjects doing an action (rotated, mirrored, lifted).
+  double actionChance = 0.6;
   int threads = 2;
   std::filesystem::path out;  // checkpoint file
   /// Continue from this checkpoint of the same kind (its weights and vocabulary must match);

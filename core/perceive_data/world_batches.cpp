@@ -90,7 +90,7 @@ world::Scene WorldBatchMaker::randomScene(int subjects, double accessoryChance, 
   return scene;
 }
 
-SceneBatch WorldBatchMaker::scenes(int batch) {
+SceneBatch WorldBatchMaker::scenes(int batch, double actionChance) {
   SceneBatch out;
   std::vector<world::Image> images;
   std::vector<float> boxes, accessories;
@@ -98,7 +98,7 @@ SceneBatch WorldBatchMaker::scenes(int batch) {
   for (int b = 0; b < batch; ++b) {
     const double u = rng_.uniform(0, 1);
     const int n = u < 0.2 ? 1 : u < 0.65 ? 2 : u < 0.85 ? 3 : 4;
-    auto scene = randomScene(n, 0.35, 0.35);
+    auto scene = randomScene(n, 0.35, actionChance);
     const auto r = renderer_.render(scene, rng_.next(), size_);
     appendTargets(catalog_, index_, scene, r, b, boxes, imageIndex, category, accessories, action);
     background.push_back(index_.background.at(scene.background));

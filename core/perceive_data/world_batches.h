@@ -43,9 +43,10 @@ class WorldBatchMaker {
  public:
   WorldBatchMaker(const world::WorldCatalog& catalog, std::optional<world::Split> split, std::uint64_t seed, int size = 64);
 
-  /// Scenes of 1-4 subjects with accessories and actions; some repeat a category (two
-  /// instances, possibly two vendors) so the detector learns several instances per phrase.
-  SceneBatch scenes(int batch);
+  /// Scenes of 1-4 subjects with accessories and actions (each subject: an accessory with
+  /// probability 0.35, an action with `actionChance`); some repeat a category (two instances,
+  /// possibly two vendors) so the detector learns several instances per phrase.
+  SceneBatch scenes(int batch, double actionChance = 0.35);
 
   /// `categories` categories x up to `identitiesPerCategory` vendors x `views` views each:
   /// each view the identity alone in a random context (background, action, accessory, size,

@@ -4,6 +4,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/error.h"
@@ -16,6 +17,7 @@
 #include "perceive/psr_reward.h"
 #include "perceive/semantic_scorer.h"
 #include "perceive/subject_features.h"
+#include "perceive_data/copy_leakage.h"
 #include "perceive_data/image_tensor.h"
 
 using namespace psr::perceive;
@@ -297,6 +299,82 @@ class TestPerceive : public QObject {
     GroundingDetector wrongShape(tinyDetector().categories(5));
     QVERIFY_THROWS_EXCEPTION(psr::Error, loadCheckpoint(file, *wrongShape, "detector"));
     QVERIFY_THROWS_EXCEPTION(psr::Error, readCheckpointInfo(dir.filePath("none.safetensors").toStdString()));
+  }
+
+  void actionReaderSeesTheWideCrop() {
+    // Pixels just outside the category crop (8 % margin) but inside the action crop (40 %)
+    // move the action logits and leave category and accessories alone; without an action
+    // reader (the first shipped layout) they move nothing.
+    at::manual_seed(8);
+    SubjectClassifier wide(SubjectClassifierOptions().width(8).categories(3).accessories(2).actions(4).action_margin(0.4));
+    SubjectClassifier tight(SubjectClassifierOptions().width(8).categories(3).accessories(2).actions(4));
+    wide->eval(), tight->eval();
+    c10::InferenceMode guard;
+    const auto image = at::rand({1, 3, 64, 64});
+    auto edited = image.clone();
+    edited.slice(2, 17, 20).slice(3, 24, 40).fill_(1.0);  // a strip above the box, as a Zzz would be
+    const auto boxes = at::tensor({24.f, 24.f, 40.f, 40.f}).view({1, 4});
+    const auto index = at::zeros({1}, at::kLong);
+    const auto a = wide->forward(image, boxes, index), b = wide->forward(edited, boxes, index);
+    QVERIFY(at::equal(a.category, b.category));
+    QVERIFY(at::equal(a.accessory, b.accessory));
+    QVERIFY((a.action - b.action).abs().max().item<float>() > 1e-4f);
+    const auto c = tight->forward(image, boxes, index), d = tight->forward(edited, boxes, index);
+    QVERIFY(at::equal(c.action, d.action));
+    QCOMPARE(a.action.sizes(), c.action.sizes());
+  }
+
+  void grownModelInitialisesFromOlderCheckpoint() {
+    QTemporaryDir dir;
+    const std::filesystem::path file = dir.filePath("detector.safetensors").toStdString();
+    at::manual_seed(9);
+    GroundingDetector old(tinyDetector());
+    saveCheckpoint(file, *old, {"detector", old->options.toJson(), {}});
+    GroundingDetector grown(tinyDetector().action_margin(0.3));
+    // A plain load names what does not fit; an initialisation lists it and loads the rest.
+    QVERIFY_THROWS_EXCEPTION(psr::Error, loadCheckpoint(file, *grown, "detector"));
+    std::vector<std::string> skipped;
+    loadCheckpoint(file, *grown, "detector", &skipped);
+    const auto has = [&](const std::string& what) { return std::find(skipped.begin(), skipped.end(), what) != skipped.end(); };
+    QVERIFY(has("unexpected classifier.action.weight"));
+    QVERIFY(has("missing classifier.action_reader.head.weight"));
+    QVERIFY(!has("missing classifier.category.weight"));
+    const auto o = old->named_parameters(), g = grown->named_parameters();
+    QVERIFY(at::allclose(o["classifier.category.weight"], g["classifier.category.weight"], 1e-2, 1e-2));  // fp16 storage
+    // The config keeps the margin; a config without it reads as the first layout.
+    QCOMPARE(GroundingDetectorOptions::fromJson(grown->options.toJson()).action_margin(), 0.3);
+    auto legacy = old->options.toJson();
+    legacy.erase("action_margin");
+    QCOMPARE(GroundingDetectorOptions::fromJson(legacy).action_margin(), 0.0);
+    legacy["action_margin"] = -1;
+    QVERIFY_THROWS_EXCEPTION(psr::Error, GroundingDetectorOptions::fromJson(legacy));
+  }
+
+  void copyPasteLeakage() {
+    // A generated subject that is its reference pasted (crop distance 0) leaks; one as far
+    // from the reference as the oracle render does not; a subject not found never does.
+    at::manual_seed(10);
+    const auto refs = at::rand({2, 3, 64, 64});
+    auto generated = at::rand({2, 3, 64, 64});
+    generated[0].slice(1, 8, 40).slice(2, 8, 40).copy_(refs[1].slice(1, 0, 32).slice(2, 0, 32));
+    std::vector<RewardResult> results(2);
+    std::vector<RewardRequest> requests(2);
+    for (auto& r : results) {
+      PsrSubjectScore s;
+      s.found = true;
+      s.generatedBox = {8, 8, 40, 40};
+      s.referenceBox = {0, 0, 32, 32};
+      r.psr.subjects = {s};
+    }
+    requests[0].references = {1};
+    requests[1].references = {0};
+    const auto d = psr::perceive_data::referenceCropDistances(generated, refs, results, requests);
+    QCOMPARE(int(d.size()), 2);
+    QVERIFY(d[0][0] < 1e-4);
+    QVERIFY(d[1][0] > 0.2);  // two uniform random images differ by 1/3 on average
+    QVERIFY(psr::perceive_data::leaks(d[0][0], true, 0.1));
+    QVERIFY(!psr::perceive_data::leaks(d[0][0], false, 0.1));
+    QVERIFY(!psr::perceive_data::leaks(d[1][0], true, d[1][0]));
   }
 
   void imageOps() {
