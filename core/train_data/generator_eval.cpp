@@ -1,11 +1,13 @@
 #include "train_data/generator_eval.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 #include <ATen/ATen.h>
 
 #include "model/generation.h"
+#include "perceive_data/copy_leakage.h"
 #include "perceive/semantic_scorer.h"
 #include "perceive_data/image_tensor.h"
 #include "perceive_data/world_vocabulary.h"
@@ -85,6 +87,9 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
     // Per kind (model, blind, oracle): each sample's PSR, semantic, aesthetic.
     std::map<std::string, std::vector<double>> psr, sem, aes;
     std::vector<double> change;  // mean |model − blind| per sample, in [0, 2] pixel units
+    // Copy-paste check over the subjects whose look the instruction changes: 1 = leaked.
+    std::map<std::string, std::vector<double>> leaked;
+    std::map<std::string, std::vector<double>> cropDistance;
     for (int first = 0; first < s.samples; first += s.batch) {
       s.cancel.throwIfCancelled();
       const int n = std::min(s.batch, s.samples - first);
@@ -93,6 +98,7 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
       std::vector<std::string> prompts;
       std::vector<perceive::RewardRequest> requests;
       std::vector<at::Tensor> refRows;
+      std::vector<std::vector<bool>> changed;  // per sample and subject: an action or accessory asked
       for (int i = 0; i < n; ++i) {
         world::SceneRequest req;
         req.subjects = count;
@@ -111,6 +117,8 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
         }
         request.requirements = perceive::parseInstruction(text, request.categories, index.vocabulary);
         requests.push_back(request);
+        changed.emplace_back();
+        for (const auto& sub : scene.subjects) changed.back().push_back(!sub.action.empty() || !sub.accessories.empty());
       }
       model::GenerationRequest gr;
       gr.prompts = prompts;
@@ -124,11 +132,28 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
       const auto refs = toUnit(at::stack(refRows));
       const std::map<std::string, at::Tensor> images = {
           {"model", withRefs}, {"blind", blind}, {"oracle", at::stack(oracle)}};
+      std::map<std::string, std::vector<std::vector<double>>> distances;
+      std::map<std::string, std::vector<perceive::RewardResult>> scored;
       for (const auto& [kind, batch] : images) {
-        for (const auto& r : perceive::computeRewards(perception, toUnit(batch), refs, requests)) {
+        const auto unit = toUnit(batch);
+        scored[kind] = perceive::computeRewards(perception, unit, refs, requests);
+        for (const auto& r : scored[kind]) {
           psr[kind].push_back(r.psr.psr);
           sem[kind].push_back(r.semantic.score);
           aes[kind].push_back(r.aesthetic);
+        }
+        distances[kind] = perceive_data::referenceCropDistances(unit, refs, scored[kind], requests);
+      }
+      for (int i = 0; i < n; ++i) {
+        for (int k = 0; k < count; ++k) {
+          if (!changed[std::size_t(i)][std::size_t(k)]) continue;
+          const double yardstick = distances["oracle"][std::size_t(i)][std::size_t(k)];
+          for (const char* kind : {"model", "blind"}) {
+            const double d = distances[kind][std::size_t(i)][std::size_t(k)];
+            leaked[kind].push_back(perceive_data::leaks(d, scored[kind][std::size_t(i)].psr.subjects[std::size_t(k)].found, yardstick) ? 1.0 : 0.0);
+            cropDistance[kind].push_back(d);
+          }
+          cropDistance["oracle"].push_back(yardstick);
         }
       }
       const auto diff = (withRefs - blind).abs().flatten(1).mean(1);
@@ -144,6 +169,14 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
     }
     subset["normalized_consistency"] = normalisedInterval(psr["model"], psr["blind"], psr["oracle"], s.bootstrap, s.seed + 4);
     subset["reference_change_mean_abs"] = meanWithInterval(change, s.bootstrap, s.seed + 5);
+    json leakage = {{"rule", "changed subject found, crop |gen - ref| < 0.5 x |oracle - ref| (32 px crops)"},
+                    {"changed_subjects", cropDistance["oracle"].size()}};
+    for (const char* kind : {"model", "blind"}) {
+      leakage[kind] = {{"rate", meanWithInterval(leaked[kind], s.bootstrap, s.seed + 6)},
+                       {"crop_distance", meanWithInterval(cropDistance[kind], s.bootstrap, s.seed + 7)}};
+    }
+    leakage["oracle"] = {{"crop_distance", meanWithInterval(cropDistance["oracle"], s.bootstrap, s.seed + 7)}};
+    subset["copy_paste_leakage"] = leakage;
     subsets[std::to_string(count) + "_subjects"] = subset;
   }
   out["subsets"] = subsets;
