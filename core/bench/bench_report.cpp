@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "bench/bench_judge.h"
 #include "bench/bench_runner.h"
 #include "bench/bench_stats.h"
 #include "bench/bench_suite.h"
@@ -47,6 +48,8 @@ struct ModelData {
   json errors = json::array();
   double generateSeconds = 0, scoreSeconds = 0;
   long long timed = 0;
+  std::set<std::string> scorers;  // semantic scorers of its runs (one, unless stored before the rule)
+  long long unparsed = 0;         // judge answers without a readable score (stored as 0.5)
 };
 
 std::string htmlEscape(std::string_view s) {
@@ -148,11 +151,14 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
   std::map<std::string, ModelData> data;
   for (const auto& label : labels) {
     ModelData& d = data[label];
-    auto runs = db.prepare("SELECT id, seed FROM bench_runs WHERE suite = ? AND label = ? ORDER BY seed");
+    auto runs = db.prepare("SELECT id, seed, config FROM bench_runs WHERE suite = ? AND label = ? ORDER BY seed");
     runs.bind(1, std::string_view(o.suite)).bind(2, std::string_view(label));
     while (runs.step()) {
       d.seeds.push_back(int(runs.columnInt(1)));
       d.runOfSeed[int(runs.columnInt(1))] = runs.columnInt(0);
+      const auto config = json::parse(runs.columnText(2), nullptr, false);
+      d.scorers.insert(storedSemanticScorer(config.is_object() ? config : json::object()));
+      if (config.is_object() && config.contains(kUnparsedKey)) d.unparsed += (long long)config[kUnparsedKey].size();
     }
     if (d.seeds.empty()) {
       throw Error("model '" + label + "' has no runs on suite '" + o.suite + "'", ErrorCode::NotFound);
@@ -205,7 +211,9 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
   std::map<std::string, std::map<std::string, std::map<std::string, Interval>>> cells;  // label, subset|"overall", metric
   for (const auto& label : labels) {
     ModelData& d = data[label];
-    json r = {{"seeds", d.seeds}, {"failed", d.errors.size()}};
+    std::string scorer;
+    for (const auto& sc : d.scorers) scorer += (scorer.empty() ? "" : ", ") + sc;
+    json r = {{"seeds", d.seeds}, {"failed", d.errors.size()}, {kScorerKey, scorer}, {kUnparsedKey, d.unparsed}};
     json subs = json::object();
     std::set<std::int64_t> samples;
     for (const auto& subset : subsets) {
@@ -478,6 +486,17 @@ std::string benchReportHtml(store::Workspace& ws, const json& report) {
         << "</td></tr>\n";
     }
     h << "</table>\n";
+    if (metric == "semantic") {
+      // Judge values are only comparable with values of the same judge: say whose they are.
+      h << "<p>Scored by:";
+      for (const auto& label : labels) {
+        const auto& r = results[label];
+        h << " " << htmlEscape(label) << " — " << htmlEscape(r.value(kScorerKey, std::string("builtin")));
+        if (r.value(kUnparsedKey, 0LL) > 0) h << " (" << r.value(kUnparsedKey, 0LL) << " unparsed answers scored 0.5)";
+        h << ";";
+      }
+      h << "</p>\n";
+    }
   }
 
   if (labels.size() > 1) {

@@ -26,7 +26,8 @@ struct ReportOptions {
 };
 
 /// The report as JSON: {"suite", "models", "subsets", "metrics", "results": {label: {"seeds",
-/// "samples", "failed", "cost", "subsets": {subset: {metric: {mean, lo, hi, samples, values}}},
+/// "samples", "failed", "cost", "semantic_scorer" ("builtin" or "judge:<name>"), "semantic_unparsed"
+/// (judge answers without a score, stored as 0.5), "subsets": {subset: {metric: {mean, lo, hi, samples, values}}},
 /// "overall": {metric: ...}}}, "differences": [{a, b, subset, metric, diff, within_noise}],
 /// "worst": {label: {subset: [{sample_id, instruction, psr, semantic, aesthetic, score,
 /// image_blob, reference_blobs}]}}, "errors": {label: [{seed, sample_id, subset, error}]}}.

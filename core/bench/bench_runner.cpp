@@ -8,6 +8,7 @@
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
 
+#include "bench/bench_judge.h"
 #include "common/error.h"
 #include "model/checkpoint.h"
 #include "model/generation.h"
@@ -112,17 +113,26 @@ struct Work {
   double generateSeconds = 0, scoreSeconds = 0;
   double psr = 0, semantic = 0, aesthetic = 0;
   std::string imageBlob;
+  bool judged = false;        // semantic is the judge's verdict (flags to record)
+  SemanticJudgment judgment;
+  std::string semanticError;  // the judge gave no verdict: PSR and aesthetic stored, semantic missing
 };
 
 struct RunRow {
   std::int64_t id = 0;
   int seed = 0;
   long long computed = 0, skipped = 0, failed = 0;
+  long long judged = 0, judgeFailed = 0;
   json errors = json::array();
+
+  void fail(const SuiteItem& item, const std::string& error) {
+    ++failed;
+    errors.push_back({{"sample_id", item.id}, {"subset", pipeline::subsetName(item.subset)}, {"error", error}});
+  }
 };
 
 json runConfig(const ModelSpec& spec, const RunOptions& o) {
-  json c = {{"model", spec.argument}, {"kind", kindName(spec.kind)}};
+  json c = {{"model", spec.argument}, {"kind", kindName(spec.kind)}, {kScorerKey, semanticScorer(o.judge.get())}};
   if (spec.kind == ModelSpec::Kind::Generator || spec.kind == ModelSpec::Kind::Blind) {
     c["path"] = fs::weakly_canonical(spec.dir).string();
     c["steps"] = o.steps;
@@ -133,12 +143,36 @@ json runConfig(const ModelSpec& spec, const RunOptions& o) {
 
 /// Whether two run configs describe the same evaluation (the keys that change numbers).
 bool sameEvaluation(const json& a, const json& b) {
+  if (storedSemanticScorer(a) != storedSemanticScorer(b)) return false;
   for (const char* key : {"kind", "path", "steps", "guidance"}) {
     const bool ha = a.contains(key), hb = b.contains(key);
     if (ha != hb) return false;
     if (ha && a.at(key) != b.at(key)) return false;
   }
   return true;
+}
+
+[[noreturn]] void refuseSettings(const Suite& suite, const std::string& label, std::int64_t seed, const json& stored,
+                                const json& config) {
+  throw Error("label '" + label + "' on suite '" + suite.name + "' (seed " + std::to_string(seed) +
+                  ") was run with different settings (" + (stored.is_object() ? stored.dump() : "?") + " vs " +
+                  config.dump() + "); pass --label to keep both or --restart to replace it",
+              ErrorCode::InvalidArgument);
+}
+
+/// The label's other seed replicates must have these settings too: the report pools a label's
+/// seeds, so one label must never hold values of two evaluations (e.g. two semantic scorers).
+void checkOtherSeeds(store::Database& db, const Suite& suite, const std::string& label, int firstSeed, int seeds,
+                     const json& config) {
+  auto q = db.prepare("SELECT seed, config FROM bench_runs WHERE suite = ? AND label = ? AND (seed < ? OR seed >= ?)");
+  q.bind(1, std::string_view(suite.name))
+      .bind(2, std::string_view(label))
+      .bind(3, std::int64_t(firstSeed))
+      .bind(4, std::int64_t(firstSeed) + seeds);
+  while (q.step()) {
+    const auto stored = json::parse(q.columnText(1), nullptr, false);
+    if (!stored.is_object() || !sameEvaluation(stored, config)) refuseSettings(suite, label, q.columnInt(0), stored, config);
+  }
 }
 
 RunRow openRun(store::Database& db, const Suite& suite, const std::string& label, int seed, const json& config,
@@ -154,10 +188,7 @@ RunRow openRun(store::Database& db, const Suite& suite, const std::string& label
       db.prepare("DELETE FROM bench_runs WHERE id = ?").bind(1, row.id).run();
       row.id = 0;
     } else if (!stored.is_object() || !sameEvaluation(stored, config)) {
-      throw Error("label '" + label + "' on suite '" + suite.name + "' (seed " + std::to_string(seed) +
-                      ") was run with different settings (" + (stored.is_object() ? stored.dump() : "?") +
-                      " vs " + config.dump() + "); pass --label to keep both or --restart to replace it",
-                  ErrorCode::InvalidArgument);
+      refuseSettings(suite, label, seed, stored, config);
     }
   }
   if (row.id == 0) {
@@ -189,12 +220,14 @@ void storeBatch(store::Workspace& ws, std::int64_t runId, const std::vector<Work
   auto output = db.prepare(
       "INSERT OR REPLACE INTO bench_outputs(run_id, sample_id, image_blob, error, generate_s, score_s) "
       "VALUES (?, ?, ?, ?, ?, ?)");
+  std::vector<std::pair<std::int64_t, const SemanticJudgment*>> judged;
   for (const auto& w : batch) {
     clear.reset();
     clear.bind(1, runId).bind(2, w.item->id).run();
     if (w.error.empty()) {
       const double values[3] = {w.psr, w.semantic, w.aesthetic};
       for (int m = 0; m < 3; ++m) {
+        if (m == 1 && !w.semanticError.empty()) continue;  // left missing for a re-run to fill
         value.reset();
         value.bind(1, runId)
             .bind(2, std::string_view(pipeline::subsetName(w.item->subset)))
@@ -208,10 +241,13 @@ void storeBatch(store::Workspace& ws, std::int64_t runId, const std::vector<Work
     output.bind(1, runId).bind(2, w.item->id);
     if (w.imageBlob.empty()) output.bindNull(3);
     else output.bind(3, std::string_view(w.imageBlob));
-    if (w.error.empty()) output.bindNull(4);
-    else output.bind(4, std::string_view(w.error));
+    const std::string& error = w.error.empty() ? w.semanticError : w.error;
+    if (error.empty()) output.bindNull(4);
+    else output.bind(4, std::string_view(error));
     output.bind(5, w.generateSeconds).bind(6, w.scoreSeconds).run();
+    if (w.error.empty() && w.judged) judged.push_back({w.item->id, &w.judgment});
   }
+  recordJudgeFlags(db, runId, judged);
   tx.commit();
 }
 
@@ -370,14 +406,36 @@ class Evaluator {
       for (Work* w : group) {
         w->scoreSeconds += each;
         if (!w->error.empty()) continue;
+        std::string png;
         try {
-          if (spec_.kind == ModelSpec::Kind::Oracle) w->imageBlob = w->item->oracleBlob;
-          else w->imageBlob = ws_.putBlob(toPng(w->image), "image/png");
+          if (spec_.kind == ModelSpec::Kind::Oracle) {
+            w->imageBlob = w->item->oracleBlob;
+            if (o_.judge) png = ws_.blobs().read(w->imageBlob);
+          } else {
+            png = toPng(w->image);
+            w->imageBlob = ws_.putBlob(png, "image/png");
+          }
         } catch (const std::exception& e) {
           w->error = "cannot store the output image: " + describe(e);
+          continue;
         }
+        if (o_.judge) judge(*w, png);
       }
     }
+  }
+
+  /// The judge sees exactly the stored image, so a re-run that only fills its verdict judges the same.
+  void judge(Work& w, const std::string& png) {
+    const auto start = Clock::now();
+    auto outcome = judgeOutput(*o_.judge, *w.item, png, o_.cancel);
+    w.scoreSeconds += secondsSince(start);
+    if (!outcome.error.empty()) {
+      w.semanticError = std::move(outcome.error);
+      return;
+    }
+    w.judged = true;
+    w.judgment = std::move(outcome.judgment);
+    w.semantic = w.judgment.score;
   }
 
   void scoreGroup(const std::vector<Work*>& group) {
@@ -454,21 +512,28 @@ json runBench(store::Workspace& ws, const Suite& suite, perceive::PerceptionMode
   const auto totalStart = Clock::now();
 
   // Open every run row first (so settings conflicts fail before any work) and find what is missing.
+  // A sample whose outputs are stored but the judge gave no verdict only needs the judge (fills).
   std::vector<RunRow> rows;
   std::vector<std::vector<const SuiteItem*>> pending;
+  std::vector<std::vector<std::pair<const SuiteItem*, std::string>>> fills;
   long long total = 0;
   {
     store::Transaction tx(ws.db());
+    checkOtherSeeds(ws.db(), suite, label, o.firstSeed, o.seeds, config);
     for (int k = 0; k < o.seeds; ++k) {
       rows.push_back(openRun(ws.db(), suite, label, o.firstSeed + k, config, o.restart));
       const auto done = scoredSamples(ws.db(), rows.back().id);
+      const auto unjudged = o.judge ? unjudgedOutputs(ws.db(), rows.back().id) : std::map<std::int64_t, std::string>{};
       std::vector<const SuiteItem*> missing;
+      std::vector<std::pair<const SuiteItem*, std::string>> fill;
       for (const SuiteItem* item : items) {
         if (done.count(item->id)) ++rows.back().skipped;
+        else if (const auto it = unjudged.find(item->id); it != unjudged.end()) fill.push_back({item, it->second});
         else missing.push_back(item);
       }
-      total += (long long)missing.size();
+      total += (long long)(missing.size() + fill.size());
       pending.push_back(std::move(missing));
+      fills.push_back(std::move(fill));
     }
     tx.commit();
   }
@@ -481,6 +546,18 @@ json runBench(store::Workspace& ws, const Suite& suite, perceive::PerceptionMode
   for (std::size_t k = 0; k < rows.size(); ++k) {
     auto& row = rows[k];
     const auto& missing = pending[k];
+    for (const auto& [item, imageBlob] : fills[k]) {
+      o.cancel.throwIfCancelled();
+      const auto outcome = fillSemantic(ws, row.id, *item, imageBlob, *o.judge, o.cancel);
+      if (outcome.error.empty()) {
+        ++row.computed;
+        ++row.judged;
+      } else {
+        ++row.judgeFailed;
+        row.fail(*item, outcome.error);
+      }
+      if (o.progress) o.progress(++done, total);
+    }
     // Batches never mix subsets (one slot count and one rubric per generation call).
     for (std::size_t first = 0; first < missing.size();) {
       o.cancel.throwIfCancelled();
@@ -498,23 +575,24 @@ json runBench(store::Workspace& ws, const Suite& suite, perceive::PerceptionMode
         // Stopped during this batch: keep what it finished, drop failures the stop may have caused.
         std::vector<Work> finished;
         for (auto& w : batch) {
-          if (w.error.empty()) finished.push_back(std::move(w));
+          if (w.error.empty() && w.semanticError.empty()) finished.push_back(std::move(w));
         }
         storeBatch(ws, row.id, finished);
         o.cancel.throwIfCancelled();
       }
       storeBatch(ws, row.id, batch);
       for (const auto& w : batch) {
-        if (w.error.empty()) {
+        if (w.judged) ++row.judged;
+        if (w.error.empty() && w.semanticError.empty()) {
           ++row.computed;
           generateSeconds += w.generateSeconds;
           scoreSeconds += w.scoreSeconds;
           ++timed;
+        } else if (w.error.empty()) {
+          ++row.judgeFailed;
+          row.fail(*w.item, w.semanticError);
         } else {
-          ++row.failed;
-          row.errors.push_back({{"sample_id", w.item->id},
-                                {"subset", pipeline::subsetName(w.item->subset)},
-                                {"error", w.error}});
+          row.fail(*w.item, w.error);
         }
       }
       done += (long long)batch.size();
@@ -523,20 +601,31 @@ json runBench(store::Workspace& ws, const Suite& suite, perceive::PerceptionMode
   }
 
   json out = {{"label", label}, {"model", o.model}, {"kind", kindName(spec.kind)}, {"suite", suite.name},
-              {"config", config}};
+              {"config", config}, {kScorerKey, config[kScorerKey]}};
   json runs = json::array();
-  long long computed = 0, skipped = 0, failed = 0;
+  long long computed = 0, skipped = 0, failed = 0, judged = 0, judgeFailed = 0, unparsed = 0;
   for (const auto& r : rows) {
-    runs.push_back({{"seed", r.seed}, {"run_id", r.id}, {"computed", r.computed}, {"skipped", r.skipped},
-                    {"failed", r.failed}, {"errors", r.errors}});
+    json run = {{"seed", r.seed}, {"run_id", r.id}, {"computed", r.computed}, {"skipped", r.skipped},
+                {"failed", r.failed}, {"errors", r.errors}};
+    if (o.judge) {
+      // Unparsed counts what is stored now, so a re-run that computes nothing still shows them.
+      const auto flagged = unparsedSamples(ws.db(), r.id);
+      run["judge"] = {{"judged", r.judged}, {"failed", r.judgeFailed}, {"unparsed", flagged.size()},
+                      {"unparsed_samples", flagged}};
+      unparsed += (long long)flagged.size();
+    }
+    runs.push_back(std::move(run));
     computed += r.computed;
     skipped += r.skipped;
     failed += r.failed;
+    judged += r.judged;
+    judgeFailed += r.judgeFailed;
   }
   out["runs"] = runs;
   out["computed"] = computed;
   out["skipped"] = skipped;
   out["failed"] = failed;
+  if (o.judge) out["judge"] = {{"judged", judged}, {"failed", judgeFailed}, {"unparsed", unparsed}};
   const double perGen = timed ? generateSeconds / double(timed) : 0.0;
   const double perScore = timed ? scoreSeconds / double(timed) : 0.0;
   out["cost"] = {{"samples_timed", timed},

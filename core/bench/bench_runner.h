@@ -6,16 +6,20 @@
 // that have no value yet (failed ones included), so an interrupted run resumes where it stopped.
 // Reference points run through the same code: `oracle` scores the world's render of each
 // sample's ground-truth scene, `blind:NAME` the model NAME given no references.
+// With a SemanticJudge (a plugin's VLM judge) the semantic values are the judge's verdicts on the
+// stored output images instead of the built-in scorer's (bench_judge.h says where what is kept).
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_suite.h"
+#include "bench/semantic_judge.h"
 #include "common/cancel.h"
 
 namespace psr::perceive {
@@ -58,13 +62,19 @@ struct RunOptions {
   std::map<std::int64_t, std::filesystem::path> externalImages;
   /// External items whose result path was refused (e.g. it leaves the folder): the reason.
   std::map<std::int64_t, std::string> externalErrors;
+  /// Semantic alignment from this judge instead of the built-in scorer (null: built-in). A label
+  /// keeps the scorer it was first run with.
+  std::shared_ptr<SemanticJudge> judge;
   CancellationToken cancel;
   std::function<void(long long done, long long total)> progress;
 };
 
-/// Runs (or resumes) the benchmark; returns {"label", "model", "suite", "runs": [{seed, run_id,
-/// computed, skipped, failed, errors: [{sample_id, subset, error}]}], "computed", "skipped",
-/// "failed", "cost": {...}, "means": {subset: {metric: mean}}}. Cancellation throws
+/// Runs (or resumes) the benchmark; returns {"label", "model", "suite", "semantic_scorer", "runs":
+/// [{seed, run_id, computed, skipped, failed, errors: [{sample_id, subset, error}], judge?}],
+/// "computed", "skipped", "failed", "judge"?, "cost": {...}, "means": {subset: {metric: mean}}}.
+/// With a judge, "judge" (per run and summed) is {"judged": verdicts this call, "failed": samples
+/// the judge gave none (their semantic value stays missing; a re-run asks again), "unparsed":
+/// flagged samples now stored, "unparsed_samples": their ids (per run)}. Cancellation throws
 /// Error(Cancelled) after storing every finished batch.
 nlohmann::json runBench(store::Workspace& workspace, const Suite& suite, perceive::PerceptionModels& perception,
                         const RunOptions& options);

@@ -1,6 +1,6 @@
 // `psr bench`: the benchmark (docs/benchmark.md). Suites frozen in the workspace, runs of models
 // and reference points (oracle, blind:NAME) stored per sample, reports with bootstrap intervals,
-// PSRBench import/export.
+// PSRBench import/export. `bench run --judge NAME` takes semantic alignment from a plugin's judge.
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -14,12 +14,17 @@
 #include "bench/bench_report.h"
 #include "bench/bench_runner.h"
 #include "bench/bench_suite.h"
+#include "bench/semantic_judge.h"
 #include "cli/cli_context.h"
 #include "cli/exit_codes.h"
 #include "cli/interrupt_guard.h"
+#include "cli/plugin_providers.h"
 #include "common/error.h"
+#include "common/logging.h"
+#include "common/paths.h"
 #include "perceive/perception_models.h"
 #include "perceive_data/perception_paths.h"
+#include "plugin/plugin_loader.h"
 #include "store/workspace.h"
 #include "world/catalog.h"
 
@@ -106,8 +111,12 @@ int runSuiteList(CliContext& ctx, bool asJson) {
 
 // ---- run -----------------------------------------------------------------------------------
 
+/// What `--judge` calls the built-in semantic scorer.
+constexpr const char* kBuiltinScorer = "builtin";
+
 struct RunArgs {
   std::string model, label, suite = bench::kBuiltinSuite, perceptionDir, out;
+  std::string judge = kBuiltinScorer, judgeConfig;
   std::vector<std::string> subsets;
   int seeds = 1, firstSeed = 0, batch = 8, threads = 0;
   std::int64_t steps = 20;
@@ -134,10 +143,31 @@ bench::Suite suiteFor(store::Workspace& ws, perceive::PerceptionModels& percepti
   return bench::loadSuite(ws, arg);  // throws NotFound with the commands to make one
 }
 
+/// The plugin judge `--judge` names, or null for the built-in scorer.
+std::shared_ptr<bench::SemanticJudge> selectedJudge(const RunArgs& a) {
+  if (a.judge == kBuiltinScorer) {
+    if (!a.judgeConfig.empty()) logger()->warn("--judge-config is not used: the built-in semantic scorer takes no settings");
+    return nullptr;
+  }
+  const auto dirs = pluginDirs();
+  plugin::Registry registry(logger());
+  plugin::loadPlugins(dirs, registry);
+  return pluginProvider<bench::SemanticJudge>(registry, a.judge, "--judge",
+                                              providerConfig(a.judgeConfig, "--judge-config", "judge"), dirs,
+                                              kBuiltinScorer);
+}
+
 void printRun(const json& r) {
   std::printf("%s on %s: %lld computed, %lld already stored, %lld failed\n", r["label"].get<std::string>().c_str(),
               r["suite"].get<std::string>().c_str(), r["computed"].get<long long>(), r["skipped"].get<long long>(),
               r["failed"].get<long long>());
+  if (r.contains("judge")) {
+    const auto& j = r["judge"];
+    std::printf("semantic alignment by %s: %lld judged now, %lld without a verdict (re-run to ask again), "
+                "%lld unparsed answers stored (scored 0.5)\n",
+                r.value("semantic_scorer", "?").c_str(), j["judged"].get<long long>(), j["failed"].get<long long>(),
+                j["unparsed"].get<long long>());
+  }
   for (const auto& run : r["runs"]) {
     for (const auto& e : run["errors"]) {
       std::printf("  seed %d sample %lld (%s): %s\n", run["seed"].get<int>(), e["sample_id"].get<long long>(),
@@ -159,10 +189,12 @@ void printRun(const json& r) {
 
 int runRun(CliContext& ctx, const RunArgs& a) {
   if (a.threads > 0) at::set_num_threads(a.threads);
+  auto judge = selectedJudge(a);  // first: a wrong --judge fails before any model loads
   auto ws = ctx.openWorkspace();
   auto perception = perceive::PerceptionModels::load(perceive_data::perceptionModelsDir(a.perceptionDir));
   const auto suite = suiteFor(*ws, perception, a.suite);
   bench::RunOptions o;
+  o.judge = std::move(judge);
   o.model = a.model;
   o.label = a.label;
   o.subsets = bench::parseSubsets(a.subsets);
@@ -394,6 +426,10 @@ void addBenchCommands(CLI::App& app, CliContext& ctx) {
     run->add_option("--threads", a->threads, "Intra-op threads (0 = all cores)");
     run->add_option("--perception-models", a->perceptionDir, "Perception models folder");
     run->add_option("--out", a->out, "Also write the JSON here");
+    run->add_option("--judge", a->judge,
+                    "Semantic alignment scorer: builtin (default) or a plugin's judge, e.g. openai (a VLM)");
+    run->add_option("--judge-config", a->judgeConfig,
+                    "JSON settings of the judge (openai: base_url, model, ...), or a file with a \"judge\" section");
     run->add_flag("--restart", a->restart, "Drop the stored values of this label first");
     run->add_flag("--json", a->json, "Print JSON");
     run->callback([&ctx, a] { ctx.action = [&ctx, a] { return runRun(ctx, *a); }; });

@@ -11,8 +11,8 @@
 
 #include "cli/cli_context.h"
 #include "cli/interrupt_guard.h"
-#include "cli/json_file.h"
 #include "cli/exit_codes.h"
+#include "cli/plugin_providers.h"
 #include "common/error.h"
 #include "common/logging.h"
 #include "common/paths.h"
@@ -94,29 +94,6 @@ pipeline::SynthSpec specOf(const SynthArgs& a) {
   return spec;
 }
 
-/// The JSON of `--provider-config FILE` for `role` ("prompt_writer", "captioner"): the file's
-/// section of that name when it has per-role sections, else the whole file; {} without a file.
-json providerConfig(const std::string& file, const char* role) {
-  if (file.empty()) return json::object();
-  const json j = readJsonFile(file, "--provider-config");
-  if (!j.is_object()) throw Error("--provider-config " + file + " must hold a JSON object", ErrorCode::InvalidArgument);
-  if (!j.contains("prompt_writer") && !j.contains("captioner")) return j;
-  return j.value(role, json::object());
-}
-
-/// The plugin provider `name` for `Role`; throws InvalidArgument listing the names there are.
-template <class Role>
-std::shared_ptr<Role> pluginProvider(const plugin::Registry& registry, const std::string& name, const char* option,
-                                     const json& config, const std::vector<std::filesystem::path>& dirs) {
-  if (auto provider = registry.create<Role>(name, config)) return provider;
-  std::string names = pipeline::kWorldProviderName, folders;
-  for (const auto& n : registry.names<Role>()) names += ", " + n;
-  for (const auto& d : dirs) folders += (folders.empty() ? "" : ", ") + d.string();
-  throw Error(std::string(option) + " '" + name + "' is unknown; available: " + names + " (plugins are loaded from " +
-                  folders + "; add folders with PSR_PLUGIN_PATH)",
-              ErrorCode::InvalidArgument);
-}
-
 /// The built-in emoji-world providers with the named plugin prompt writer and captioner in place
 /// of the world's. The plugin providers are made once and shared by the worker threads (so one
 /// rate limit covers the run); the LLM's prompts keep the world's scenes (GroundedPromptWriter)
@@ -129,11 +106,13 @@ pipeline::ProviderFactory selectedProviders(const SynthArgs& a, const world::Wor
   std::shared_ptr<pipeline::Captioner> captioner;
   if (a.promptWriter != pipeline::kWorldProviderName) {
     writer = pluginProvider<pipeline::PromptWriter>(registry, a.promptWriter, "--prompt-writer",
-                                                    providerConfig(a.providerConfig, "prompt_writer"), dirs);
+                                                    providerConfig(a.providerConfig, "--provider-config", "prompt_writer"),
+                                                    dirs, pipeline::kWorldProviderName);
   }
   if (a.captioner != pipeline::kWorldProviderName) {
     captioner = pluginProvider<pipeline::Captioner>(registry, a.captioner, "--captioner",
-                                                    providerConfig(a.providerConfig, "captioner"), dirs);
+                                                    providerConfig(a.providerConfig, "--provider-config", "captioner"),
+                                                    dirs, pipeline::kWorldProviderName);
   }
   return [&catalog, imageSize, writer, captioner] {
     pipeline::ProviderSet set = pipeline::worldProviders(catalog, imageSize);

@@ -7,6 +7,7 @@
 #include <ATen/ATen.h>
 #include <torch/nn/module.h>
 
+#include "bench_fixture.h"
 #include "model/checkpoint.h"
 #include "perceive/perception_models.h"
 
@@ -29,8 +30,6 @@
 #include "model/model_config.h"
 #include "model/tokenizer.h"
 #include "perceive/perception_models.h"
-#include "perceive_data/world_vocabulary.h"
-#include "pipeline_fixture.h"
 #include "store/migrations.h"
 #include "store/workspace.h"
 #include "train_data/generator_eval.h"
@@ -43,26 +42,6 @@ using nlohmann::json;
 using namespace psr;
 
 namespace {
-
-perceive::PerceptionModels tinyPerception(const world::WorldCatalog& catalog) {
-  at::manual_seed(3);
-  const auto index = perceive_data::worldIndex(catalog);
-  perceive::PerceptionModels m;
-  m.vocabulary = index.vocabulary;
-  m.detector = perceive::GroundingDetector(perceive::GroundingDetectorOptions()
-                                               .width(8)
-                                               .classifier_width(8)
-                                               .categories(std::int64_t(m.vocabulary.categories.size()))
-                                               .accessories(std::int64_t(m.vocabulary.accessories.size()))
-                                               .actions(std::int64_t(m.vocabulary.actions.size()))
-                                               .backgrounds(std::int64_t(m.vocabulary.backgrounds.size())));
-  m.features = perceive::SubjectFeatures(perceive::SubjectFeaturesOptions().width(8).dim(16));
-  m.aesthetic = perceive::Aesthetic(perceive::AestheticOptions().width(8));
-  m.detector->eval();
-  m.features->eval();
-  m.aesthetic->eval();
-  return m;
-}
 
 void writePng(const fs::path& file, int w, int h, std::uint8_t value) {
   world::Image image(w, h, 3);
@@ -94,9 +73,10 @@ class TestBench : public QObject {
   void initTestCase() {
     QVERIFY(tmp_.isValid());
     dir_ = fs::path(tmp_.path().toStdString());
-    ws_ = makePipelineWorkspace(dir_);
-    catalog_ = std::make_unique<world::WorldCatalog>(world::WorldCatalog::load(*ws_));
-    perception_ = std::make_unique<perceive::PerceptionModels>(tinyPerception(*catalog_));
+    auto world = makeBenchWorld(dir_);
+    ws_ = std::move(world.ws);
+    catalog_ = std::move(world.catalog);
+    perception_ = std::move(world.perception);
     at::manual_seed(5);
     auto g = model::createGenerator(model::modelPreset("tiny"), model::WordTokenizer({"<pad>", "<s>", "<unk>", "add"}));
     generator_ = dir_ / "tiny-generator";
@@ -219,9 +199,15 @@ class TestBench : public QObject {
     const auto seeds = bench::runBench(*ws_, suite, *perception_, o);
     QCOMPARE(seeds["computed"].get<long long>(), 14LL);
     QCOMPARE(seeds["skipped"].get<long long>(), 14LL);
-    // Different settings under the same label are refused, not mixed.
+    // Different settings under the same label are refused, not mixed: on its stored seeds, and on
+    // a new seed (the report pools a label's seeds).
     o.steps = 3;
     QVERIFY_THROWS_EXCEPTION(Error, bench::runBench(*ws_, suite, *perception_, o));
+    bench::RunOptions later = o;
+    later.seeds = 1;
+    later.firstSeed = 2;
+    QVERIFY_THROWS_EXCEPTION(Error, bench::runBench(*ws_, suite, *perception_, later));
+    QCOMPARE(ws_->db().queryInt("SELECT count(*) FROM bench_runs WHERE label = 'tiny' AND seed = 2"), std::int64_t(0));
     // Subset selection.
     bench::RunOptions s = o;
     s.label = "tiny-pos";
@@ -255,6 +241,8 @@ class TestBench : public QObject {
     QCOMPARE(r["subsets"].size(), std::size_t(7));
     const auto& tiny = r["results"]["tiny"];
     QCOMPARE(tiny["seeds"], json({0, 1}));
+    QCOMPARE(tiny["semantic_scorer"].get<std::string>(), std::string("builtin"));
+    QCOMPARE(tiny["semantic_unparsed"].get<long long>(), 0LL);
     QCOMPARE(tiny["samples"].get<long long>(), 14LL);
     for (const auto& [subset, metrics] : tiny["subsets"].items()) {
       for (const auto& metric : bench::kMetrics) {
