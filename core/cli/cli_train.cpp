@@ -170,18 +170,23 @@ int runRlCommand(CliContext& ctx, const RlArgs& a) {
 
   auto record = config.toJson();
   record["prompt_source"] = prompts.describe();
+  // Under data parallelism (RANK/WORLD_SIZE) rank 0 alone writes the run folder and workspace rows.
+  const bool primary = train::environmentRank() == 0;
   fs::create_directories(config.out / "groups");
-  std::ofstream(config.out / "job.json", std::ios::trunc) << record.dump(2) << '\n';
-  train_data::RunLog log(*ws, "rl", record, config.device, a.jobId);
+  if (primary) std::ofstream(config.out / "job.json", std::ios::trunc) << record.dump(2) << '\n';
+  std::optional<train_data::RunLog> log;
+  if (primary) log.emplace(*ws, "rl", record, config.device, a.jobId);
   train::RlHooks hooks;
   InterruptGuard guard(hooks.cancel);
-  std::ofstream metricsFile(config.out / "metrics.jsonl", std::ios::app);
+  std::ofstream metricsFile;
+  if (primary) metricsFile.open(config.out / "metrics.jsonl", std::ios::app);
   hooks.onMetrics = [&](std::int64_t epoch, std::int64_t epochs, const std::map<std::string, double>& values) {
     json line = {{"done", epoch}, {"total", epochs}};
     for (const auto& [k, v] : values) line[k] = v;
     std::cerr << line.dump() << std::endl;
+    if (!log) return;
     metricsFile << line.dump() << '\n' << std::flush;
-    log.metrics(epoch, values);
+    log->metrics(epoch, values);
   };
   hooks.onGroup = [&](std::int64_t epoch, const json& group, const at::Tensor& images) {
     char name[32];
@@ -190,24 +195,24 @@ int runRlCommand(CliContext& ctx, const RlArgs& a) {
     train_data::writeModelImage(config.out / "groups" / (std::string(name) + ".png"), at::cat(images.unbind(0), 2));
   };
   hooks.onCheckpoint = [&](std::int64_t epoch, const fs::path& dir) {
-    log.checkpoint(config.name, record, epoch, dir);
+    if (log) log->checkpoint(config.name, record, epoch, dir);
     std::cerr << json{{"event", "checkpoint"}, {"step", epoch}, {"path", dir.string()}}.dump() << std::endl;
   };
   train::RlResult result;
   try {
     result = train::runRl(config, prompts, reward, hooks);
   } catch (const Error& e) {
-    log.finish("failed", exitCodeFor(e.code()), e.what());
+    if (log) log->finish("failed", exitCodeFor(e.code()), e.what());
     throw;
   } catch (const std::exception& e) {
-    log.finish("failed", kExitError, e.what());
+    if (log) log->finish("failed", kExitError, e.what());
     throw;
   }
   const int code = result.cancelled ? kExitCancelled : kExitOk;
-  log.finish(result.cancelled ? "paused" : "finished", code,
-             result.cancelled ? "stopped at epoch " + std::to_string(result.epoch) + " (checkpoint saved)" : "");
+  if (log) log->finish(result.cancelled ? "paused" : "finished", code,
+                       result.cancelled ? "stopped at epoch " + std::to_string(result.epoch) + " (checkpoint saved)" : "");
   auto report = result.toJson();
-  report["job_id"] = log.jobId();
+  report["job_id"] = log ? log->jobId() : 0;
   report["out"] = config.out.string();
   if (a.json) std::cout << report.dump(2) << '\n';
   else std::cout << (result.cancelled ? "stopped" : "finished") << " at epoch " << result.epoch << "; checkpoint "

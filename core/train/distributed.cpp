@@ -1,6 +1,8 @@
 #include "train/distributed.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -29,6 +31,7 @@ int envInt(const char* name, int fallback) {
 }  // namespace
 
 int environmentRank() { return envInt("RANK", 0); }
+int environmentWorldSize() { return std::max(1, envInt("WORLD_SIZE", 1)); }
 
 struct Distributed::Impl {
 #ifdef PSR_WITH_C10D_GLOO
@@ -107,6 +110,28 @@ double Distributed::average(double value) {
 #else
   return value;
 #endif
+}
+
+at::Tensor Distributed::allGatherSum(const at::Tensor& value) {
+  std::vector<at::Tensor> t = {value.contiguous().clone()};
+#ifdef PSR_WITH_C10D_GLOO
+  impl_->group->allreduce(t)->wait();
+#endif
+  return t[0];
+}
+
+std::vector<std::string> Distributed::allGatherStrings(const std::string& value) {
+  auto lengths = at::zeros({world_}, at::kLong);
+  lengths[rank_] = std::int64_t(value.size());
+  lengths = allGatherSum(lengths);
+  const auto longest = lengths.max().item<std::int64_t>();
+  auto bytes = at::zeros({world_, std::max<std::int64_t>(1, longest)}, at::kByte);
+  if (!value.empty()) std::memcpy(bytes[rank_].data_ptr(), value.data(), value.size());
+  bytes = allGatherSum(bytes);
+  std::vector<std::string> out;
+  for (int r = 0; r < world_; ++r)
+    out.emplace_back(static_cast<const char*>(bytes[r].data_ptr()), std::size_t(lengths[r].item<std::int64_t>()));
+  return out;
 }
 
 void Distributed::barrier() {

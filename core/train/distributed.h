@@ -29,6 +29,11 @@ class Distributed {
   /// Replaces every defined gradient by its mean over the ranks (one flattened allreduce).
   void averageGradients(const std::vector<std::pair<std::string, at::Tensor>>& parameters);
   double average(double value);
+  /// The elementwise sum of `value` over the ranks (same shape and dtype everywhere). Used as an
+  /// exact all-gather: each rank fills its own entries of a zero tensor (x + 0 == x, NaN too).
+  at::Tensor allGatherSum(const at::Tensor& value);
+  /// Every rank's `value`, by rank (two allGatherSum calls: lengths, then zero-padded bytes).
+  std::vector<std::string> allGatherStrings(const std::string& value);
   void barrier();
 
  private:
@@ -40,5 +45,7 @@ class Distributed {
 
 /// RANK from the environment (0 when unset): only rank 0 writes checkpoints, logs and samples.
 int environmentRank();
+/// WORLD_SIZE from the environment (1 when unset), for checks that must fail before rendezvous.
+int environmentWorldSize();
 
 }  // namespace psr::train
