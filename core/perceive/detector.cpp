@@ -78,7 +78,7 @@ std::pair<at::Tensor, at::Tensor> GroundingDetectorImpl::peaks(const DetectorOut
 std::vector<std::vector<Detection>> GroundingDetectorImpl::decode(const DetectorOutput& out, const at::Tensor& unitImages,
                                                                   const std::vector<DetectionQuery>& queries,
                                                                   double minConfidence, std::int64_t topK,
-                                                                  double minObjectness) {
+                                                                  double minObjectness, bool readActions) {
   const auto [boxesIn, scoreT] = peaks(out, topK);
   const auto K = scoreT.size(1);
   const double sx = double(unitImages.size(3)) / double(options.input_size());
@@ -102,31 +102,66 @@ std::vector<std::vector<Detection>> GroundingDetectorImpl::decode(const Detector
   if (image.empty()) return result;
   const auto imageT = at::tensor(image).to(unitImages.device());
   const auto crops = boxes.view({-1, 4}).index_select(0, at::tensor(cellIndex)).to(unitImages.device());
-  const auto cls = classifier_->forward(unitImages, crops, imageT);
+  const bool reader = classifier_->hasActionReader();
+  const auto cls = classifier_->forward(unitImages, crops, imageT, /*withActions=*/!reader);
   const auto category = at::softmax(cls.category, 1).to(at::kCPU, at::kFloat).contiguous();
   const auto accessory = at::sigmoid(cls.accessory).to(at::kCPU, at::kFloat).contiguous();
-  const auto action = at::softmax(cls.action, 1).to(at::kCPU, at::kFloat).contiguous();
-  const auto A = accessory.size(1), Kc = action.size(1), C = category.size(1);
-  const float* boxData = boxes.data_ptr<float>();
+  const auto A = accessory.size(1), C = category.size(1);
+  // Which centres each query keeps, before reading any action.
+  struct Kept {
+    std::size_t query;
+    std::int64_t cell, row;
+    float confidence;
+  };
+  std::vector<Kept> kept;
   for (std::size_t q = 0; q < queries.size(); ++q) {
     const auto b = queries[q].image, c = queries[q].category;
     for (std::int64_t k = 0; k < K; ++k) {
       const auto row = rowOf[std::size_t(b * K + k)];
       if (row < 0) continue;
       const float conf = s[b][k] * category.data_ptr<float>()[row * C + c];
-      if (conf < minConfidence) continue;
-      const float* bx = boxData + (b * K + k) * 4;
-      Detection d;
-      d.x0 = std::clamp(bx[0], 0.0f, float(unitImages.size(3)));
-      d.y0 = std::clamp(bx[1], 0.0f, float(unitImages.size(2)));
-      d.x1 = std::clamp(bx[2], 0.0f, float(unitImages.size(3)));
-      d.y1 = std::clamp(bx[3], 0.0f, float(unitImages.size(2)));
-      d.confidence = conf;
-      d.accessoryProbs.assign(accessory.data_ptr<float>() + row * A, accessory.data_ptr<float>() + (row + 1) * A);
-      d.actionProbs.assign(action.data_ptr<float>() + row * Kc, action.data_ptr<float>() + (row + 1) * Kc);
-      result[q].push_back(std::move(d));
+      if (conf >= minConfidence) kept.push_back({q, b * K + k, row, conf});
     }
-    std::sort(result[q].begin(), result[q].end(),
+  }
+  // Actions: the old layout's head ran with the category trunk; an ActionReader runs only on
+  // the kept rows (each once, however many queries kept it).
+  at::Tensor action;
+  std::vector<std::int64_t> actionRow(image.size(), -1);
+  if (!reader) {
+    action = at::softmax(cls.action, 1).to(at::kCPU, at::kFloat).contiguous();
+    for (std::size_t r = 0; r < actionRow.size(); ++r) actionRow[r] = std::int64_t(r);
+  } else if (readActions && !kept.empty()) {
+    std::vector<std::int64_t> rows;
+    for (const auto& kd : kept) {
+      if (actionRow[std::size_t(kd.row)] >= 0) continue;
+      actionRow[std::size_t(kd.row)] = std::int64_t(rows.size());
+      rows.push_back(kd.row);
+    }
+    const auto pick = at::tensor(rows).to(unitImages.device());
+    action = at::softmax(classifier_->readActions(unitImages, crops.index_select(0, pick), imageT.index_select(0, pick)), 1)
+                 .to(at::kCPU, at::kFloat)
+                 .contiguous();
+    actionsRead_ += std::int64_t(rows.size());
+  }
+  classified_ += std::int64_t(image.size());
+  const auto Kc = action.defined() ? action.size(1) : 0;
+  const float* boxData = boxes.data_ptr<float>();
+  for (const auto& kd : kept) {
+    const float* bx = boxData + kd.cell * 4;
+    Detection d;
+    d.x0 = std::clamp(bx[0], 0.0f, float(unitImages.size(3)));
+    d.y0 = std::clamp(bx[1], 0.0f, float(unitImages.size(2)));
+    d.x1 = std::clamp(bx[2], 0.0f, float(unitImages.size(3)));
+    d.y1 = std::clamp(bx[3], 0.0f, float(unitImages.size(2)));
+    d.confidence = kd.confidence;
+    d.accessoryProbs.assign(accessory.data_ptr<float>() + kd.row * A, accessory.data_ptr<float>() + (kd.row + 1) * A);
+    if (const auto ar = actionRow[std::size_t(kd.row)]; ar >= 0 && action.defined()) {
+      d.actionProbs.assign(action.data_ptr<float>() + ar * Kc, action.data_ptr<float>() + (ar + 1) * Kc);
+    }
+    result[kd.query].push_back(std::move(d));
+  }
+  for (auto& detections : result) {
+    std::sort(detections.begin(), detections.end(),
               [](const Detection& l, const Detection& r) { return l.confidence > r.confidence; });
   }
   return result;

@@ -4,6 +4,7 @@
 // and names the background from pooled features; a crop classifier then reads each found box:
 // its category (what a phrase query is matched against), accessories and action. One call
 // gives the semantic scorer everything it measures.
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -70,17 +71,30 @@ class GroundingDetectorImpl : public torch::nn::Module {
   /// Detections per query, best first: the image's centres with objectness >= minObjectness
   /// (at most topK) are classified from crops of `unitImages` (the images `out` came from, any
   /// size) and kept when objectness x p(category) >= minConfidence. Boxes are in the pixels
-  /// of unitImages.
+  /// of unitImages. Actions are read only for kept detections, and not at all when readActions
+  /// is false (references: only the generated image's actions are ever checked); their
+  /// actionProbs then stay empty. With an ActionReader that halves the classifier's work.
   std::vector<std::vector<Detection>> decode(const DetectorOutput& out, const at::Tensor& unitImages,
                                              const std::vector<DetectionQuery>& queries,
                                              double minConfidence = 0.05, std::int64_t topK = 6,
-                                             double minObjectness = 0.05);
+                                             double minObjectness = 0.05, bool readActions = true);
 
   SubjectClassifier& classifier() { return classifier_; }
 
   /// Multiply-adds of the locator per image and of the classifier per crop.
   double macsPerImage() const;
   double macsPerCrop() const { return classifier_->macsPerCrop(); }
+
+  /// Crops decode() has classified and read actions of since the last reset (for the reward
+  /// benchmark's FLOP count; atomic because RL scores on a worker thread).
+  struct Work {
+    std::int64_t classified = 0, actionsRead = 0;
+  };
+  Work work() const { return {classified_.load(), actionsRead_.load()}; }
+  void resetWork() {
+    classified_ = 0;
+    actionsRead_ = 0;
+  }
 
   GroundingDetectorOptions options;
 
@@ -90,6 +104,7 @@ class GroundingDetectorImpl : public torch::nn::Module {
   torch::nn::Conv2d lateral_{nullptr}, out_{nullptr};
   torch::nn::Linear backgroundHead_{nullptr};
   SubjectClassifier classifier_{nullptr};
+  std::atomic<std::int64_t> classified_{0}, actionsRead_{0};
 };
 TORCH_MODULE(GroundingDetector);
 

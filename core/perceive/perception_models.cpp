@@ -31,11 +31,12 @@ PerceptionModels PerceptionModels::load(const std::filesystem::path& dir, c10::D
 }
 
 std::vector<std::vector<Detection>> detectAll(GroundingDetectorImpl& detector, const at::Tensor& unitImages,
-                                              const std::vector<DetectionQuery>& queries, at::Tensor* backgroundProbs) {
+                                              const std::vector<DetectionQuery>& queries, at::Tensor* backgroundProbs,
+                                              bool readActions) {
   const auto input = normaliseForModel(resizeSquare(unitImages, detector.options.input_size()));
   const auto out = detector.forward(input);
   if (backgroundProbs) *backgroundProbs = at::softmax(out.background, 1).to(at::kCPU, at::kFloat).contiguous();
-  return detector.decode(out, unitImages, queries, 0.05);
+  return detector.decode(out, unitImages, queries, 0.05, 6, 0.05, readActions);
 }
 
 std::vector<RewardResult> computeRewards(PerceptionModels& m, const at::Tensor& generatedIn,
@@ -66,7 +67,7 @@ std::vector<RewardResult> computeRewards(PerceptionModels& m, const at::Tensor& 
   }
   at::Tensor backgroundProbs;
   const auto genDet = detectAll(*m.detector, generated, genQueries, &backgroundProbs);
-  const auto refDet = detectAll(*m.detector, references, refQueries);
+  const auto refDet = detectAll(*m.detector, references, refQueries, nullptr, /*readActions=*/false);
 
   std::vector<PsrSample> samples(requests.size());
   std::vector<RewardResult> results(requests.size());

@@ -58,8 +58,10 @@ std::vector<RewardResult> computeRewards(PerceptionModels& models, const at::Ten
                                          const at::Tensor& references, const std::vector<RewardRequest>& requests,
                                          PsrMode mode = PsrMode::Official, const RewardWeights& weights = {});
 
-/// Detections of each query (image, category) in unit-range images [B,3,H,W].
+/// Detections of each query (image, category) in unit-range images [B,3,H,W]; readActions =
+/// false skips the action reader (for references, whose actions nothing checks).
 std::vector<std::vector<Detection>> detectAll(GroundingDetectorImpl& detector, const at::Tensor& unitImages,
-                                              const std::vector<DetectionQuery>& queries, at::Tensor* backgroundProbs = nullptr);
+                                              const std::vector<DetectionQuery>& queries, at::Tensor* backgroundProbs = nullptr,
+                                              bool readActions = true);
 
 }  // namespace psr::perceive

@@ -21,18 +21,22 @@ SubjectClassifierImpl::SubjectClassifierImpl(const SubjectClassifierOptions& o) 
 }
 
 SubjectClassification SubjectClassifierImpl::forward(const at::Tensor& unitImages, const at::Tensor& boxes,
-                                                     const at::Tensor& imageIndex) {
+                                                     const at::Tensor& imageIndex, bool withActions) {
   const auto x = subjectCrops(unitImages, boxes, imageIndex, options.crop_size(), options.crop_margin());
   auto f = deep_->forward(down2_->forward(mid1_->forward(down1_->forward(stem_->forward(x)))));
   auto pooled = at::cat({f.mean({2, 3}), f.amax({2, 3})}, 1);
   at::Tensor action;
   if (actionReader_) {
-    action = actionReader_->forward(
-        subjectCrops(unitImages, boxes, imageIndex, options.crop_size(), options.action_margin()));
+    if (withActions) action = readActions(unitImages, boxes, imageIndex);
   } else {
     action = action_->forward(pooled);
   }
   return {category_->forward(pooled), accessory_->forward(pooled), action};
+}
+
+at::Tensor SubjectClassifierImpl::readActions(const at::Tensor& unitImages, const at::Tensor& boxes,
+                                              const at::Tensor& imageIndex) {
+  return actionReader_->forward(subjectCrops(unitImages, boxes, imageIndex, options.crop_size(), options.action_margin()));
 }
 
 ActionReaderImpl::ActionReaderImpl(std::int64_t w, std::int64_t actions) {
@@ -65,6 +69,10 @@ double SubjectClassifierImpl::macsPerCrop() const {
     return trunk + pooled * double(options.categories() + options.accessories()) + actionReader_->macs(s);
   }
   return trunk + pooled * double(options.categories() + options.accessories() + options.actions());
+}
+
+double SubjectClassifierImpl::actionReaderMacsPerCrop() const {
+  return actionReader_ ? actionReader_->macs(options.crop_size()) : 0.0;
 }
 
 }  // namespace psr::perceive

@@ -56,11 +56,19 @@ class SubjectClassifierImpl : public torch::nn::Module {
   explicit SubjectClassifierImpl(const SubjectClassifierOptions& options);
 
   /// Unit-range images [B,3,H,W], boxes [N,4] in their pixels, imageIndex [N] -> logits of
-  /// each box.
-  SubjectClassification forward(const at::Tensor& unitImages, const at::Tensor& boxes, const at::Tensor& imageIndex);
+  /// each box. withActions = false leaves `action` undefined when an ActionReader reads actions
+  /// (inference calls readActions on the few boxes that need them; the old layout's action head
+  /// is free and always runs).
+  SubjectClassification forward(const at::Tensor& unitImages, const at::Tensor& boxes, const at::Tensor& imageIndex,
+                                bool withActions = true);
 
-  /// Multiply-adds of one forward per crop.
+  /// Action logits [N,K] of these boxes from the ActionReader; only when hasActionReader().
+  at::Tensor readActions(const at::Tensor& unitImages, const at::Tensor& boxes, const at::Tensor& imageIndex);
+  bool hasActionReader() const { return bool(actionReader_); }
+
+  /// Multiply-adds of one forward per crop, and of the ActionReader alone (0 without one).
   double macsPerCrop() const;
+  double actionReaderMacsPerCrop() const;
 
   SubjectClassifierOptions options;
 

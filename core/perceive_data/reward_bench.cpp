@@ -55,25 +55,24 @@ nlohmann::json benchmarkReward(perceive::PerceptionModels& m, const world::World
     images.push_back(maker.renderer().render(scene, rng.next(), 64).image);
   }
   const auto generated = stackImages(images), references = stackImages(refs);
+  m.detector->resetWork();
   perceive::computeRewards(m, generated, references, requests);  // warm-up: allocator, caches
   const auto start = Clock::now();
   for (int i = 0; i < s.iterations; ++i) perceive::computeRewards(m, generated, references, requests);
   const double seconds = secondsSince(start);
   const double imagesPerSecond = double(s.batch) * s.iterations / seconds;
   // Per generated image: the locator on it and on its two references, the crop classifier on
-  // every centre it classifies (counted here), four subject crops for PSR, one aesthetic pass.
+  // every centre it classifies and the action reader on the kept ones (both counted by the
+  // detector over the timed calls), four subject crops for PSR, one aesthetic pass.
   // Multiply-adds count as two FLOPs.
-  double classifiedCrops = 0;
-  {
-    c10::InferenceMode guard;
-    for (const auto* batch : {&generated, &references}) {
-      const auto unit = perceive::toUnitFloat(*batch);
-      const auto out = m.detector->forward(perceive::normaliseForModel(perceive::resizeSquare(unit, 64)));
-      classifiedCrops += (m.detector->peaks(out, 6).second >= 0.05).sum().item<double>();
-    }
-  }
-  const double flops = 2.0 * (3.0 * m.detector->macsPerImage() + classifiedCrops / s.batch * m.detector->macsPerCrop() +
-                              4.0 * m.features->macsPerCrop() + m.aesthetic->macsPerImage());
+  const auto work = m.detector->work();
+  const double calls = double(s.batch) * (s.iterations + 1);  // the warm-up call counts too
+  const double classifiedCrops = double(work.classified) / calls, actionCrops = double(work.actionsRead) / calls;
+  const auto& classifier = *m.detector->classifier();
+  const double flops = 2.0 * (3.0 * m.detector->macsPerImage() +
+                              classifiedCrops * (classifier.macsPerCrop() - classifier.actionReaderMacsPerCrop()) +
+                              actionCrops * classifier.actionReaderMacsPerCrop() + 4.0 * m.features->macsPerCrop() +
+                              m.aesthetic->macsPerImage());
   const double peak = matmulPeakGflops();
   const double achieved = flops * imagesPerSecond / 1e9;
   return {{"batch", s.batch},
@@ -82,7 +81,8 @@ nlohmann::json benchmarkReward(perceive::PerceptionModels& m, const world::World
           {"images_per_s", imagesPerSecond},
           {"target_images_per_s", 100},
           {"flops_per_image", flops},
-          {"classified_crops_per_image", classifiedCrops / s.batch},
+          {"classified_crops_per_image", classifiedCrops},
+          {"action_crops_per_image", actionCrops},
           {"achieved_gflops", achieved},
           {"matmul_peak_gflops", peak},
           {"fraction_of_peak", peak > 0 ? achieved / peak : 0.0}};

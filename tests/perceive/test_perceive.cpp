@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <numeric>
 
 #include "common/error.h"
 #include "perceive/augment.h"
@@ -322,6 +323,51 @@ class TestPerceive : public QObject {
     const auto c = tight->forward(image, boxes, index), d = tight->forward(edited, boxes, index);
     QVERIFY(at::equal(c.action, d.action));
     QCOMPARE(a.action.sizes(), c.action.sizes());
+  }
+
+  void decodeReadsActionsOnlyWhereNeeded() {
+    // With an action reader, decode() reads actions once per kept centre (two queries of one
+    // image share its centres) and not at all for readActions = false (references).
+    at::manual_seed(10);
+    GroundingDetector det(tinyDetector().actions(4).action_margin(0.3));
+    det->eval();
+    c10::InferenceMode guard;
+    const auto images = at::rand({3, 3, 64, 64});
+    const auto out = det->forward(normaliseForModel(images));
+    const std::vector<DetectionQuery> queries = {{0, 0}, {0, 1}, {1, 2}};  // image 2 is not queried
+    det->resetWork();
+    const auto found = det->decode(out, images, queries, 0.0, 3, 0.0, true);
+    QCOMPARE(det->work().classified, std::int64_t(6));
+    QCOMPARE(det->work().actionsRead, std::int64_t(6));
+    for (const auto& detections : found) {
+      QCOMPARE(detections.size(), std::size_t(3));
+      for (const auto& d : detections) {
+        QCOMPARE(d.actionProbs.size(), std::size_t(4));
+        QVERIFY(std::abs(std::accumulate(d.actionProbs.begin(), d.actionProbs.end(), 0.0) - 1.0) < 1e-5);
+      }
+    }
+    // The same centre under two queries: the same box and the same actions.
+    for (const auto& a : found[0]) {
+      const auto same = std::find_if(found[1].begin(), found[1].end(),
+                                     [&](const Detection& b) { return a.x0 == b.x0 && a.y0 == b.y0 && a.x1 == b.x1; });
+      QVERIFY(same != found[1].end());
+      QVERIFY(a.actionProbs == same->actionProbs);
+    }
+    det->resetWork();
+    const auto plain = det->decode(out, images, queries, 0.0, 3, 0.0, false);
+    QCOMPARE(det->work().actionsRead, std::int64_t(0));
+    for (std::size_t q = 0; q < plain.size(); ++q) {
+      QCOMPARE(plain[q].size(), found[q].size());
+      for (std::size_t i = 0; i < plain[q].size(); ++i) {
+        QVERIFY(plain[q][i].actionProbs.empty());
+        QCOMPARE(plain[q][i].confidence, found[q][i].confidence);
+        QVERIFY(plain[q][i].accessoryProbs == found[q][i].accessoryProbs);
+      }
+    }
+    det->resetWork();
+    QVERIFY(det->decode(out, images, queries, 2.0, 3, 0.0, true)[0].empty());  // nothing kept: nothing read
+    QCOMPARE(det->work().classified, std::int64_t(6));
+    QCOMPARE(det->work().actionsRead, std::int64_t(0));
   }
 
   void grownModelInitialisesFromOlderCheckpoint() {
