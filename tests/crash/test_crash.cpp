@@ -98,7 +98,9 @@ void TestCrash::synthesisKilledAtRandomPoints() {
   const QString ws = QString::fromStdString(wsDir_.string());
   auto db = Workspace::open(wsDir_);
   const QStringList common = {"-w", ws, "data", "synth"};
-  const QStringList fresh = {"--subset", "all", "--count", "400", "--seed", "5", "--batch-size", "8", "--dataset", "crash"};
+  // Large enough that no round finishes it: alone on this machine the fixture world synthesises
+  // ~600 samples/s, and a round lasts under half a second after its first commit.
+  const QStringList fresh = {"--subset", "all", "--count", "4000", "--seed", "5", "--batch-size", "8", "--dataset", "crash"};
   long long runId = 0;
   std::set<std::int64_t> committed;  // sample ids seen committed before a kill
   std::set<std::int64_t> verified;   // samples whose blobs were read back
@@ -117,14 +119,17 @@ void TestCrash::synthesisKilledAtRandomPoints() {
     const std::int64_t before = produced();
     QElapsedTimer waited;
     waited.start();
+    // waitForFinished, not a sleep: without an event loop only a wait notices that the child
+    // ended, and a stale "Running" kept this loop waiting the full minute for commits that could
+    // never come (a resumed run that had already finished).
     while (p.state() == QProcess::Running && produced() <= std::max<std::int64_t>(before, 0) && waited.elapsed() < 60000)
-      QThread::msleep(2);
-    QThread::msleep(std::uint64_t(randomIn(0, 400)));
+      p.waitForFinished(2);
+    p.waitForFinished(randomIn(0, 400));
     for (auto st = db->db().prepare(
              "SELECT s.id FROM samples s JOIN datasets d ON d.id = s.dataset_id WHERE d.name = 'crash'");
          st.step();)
       committed.insert(st.columnInt(0));
-    QThread::msleep(std::uint64_t(randomIn(0, 15)));
+    p.waitForFinished(randomIn(0, 15));
     if (p.state() == QProcess::Running) {
       killAndCollect(p, {});
       ++kills;
@@ -171,7 +176,7 @@ void TestCrash::synthesisKilledAtRandomPoints() {
   QVERIFY(p.waitForFinished(180000));
   QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
   const auto report = nlohmann::json::parse(p.readAllStandardOutput().toStdString());
-  QCOMPARE(report.at("produced").get<long long>(), 400LL);
+  QCOMPARE(report.at("produced").get<long long>(), 4000LL);
   checkIntegrity(*db);
   kills_ += kills;
   qInfo("synthesis: %d kills, %zu samples committed, %d new blobs verified", kills, committed.size(), verifiedBlobs);
