@@ -154,8 +154,11 @@ bool sameEvaluation(const json& a, const json& b) {
 
 [[noreturn]] void refuseSettings(const Suite& suite, const std::string& label, std::int64_t seed, const json& stored,
                                 const json& config) {
+  // The run's flagged judge answers are results, not settings: keep them out of the message.
+  json shown = stored;
+  if (shown.is_object()) shown.erase(kUnparsedKey);
   throw Error("label '" + label + "' on suite '" + suite.name + "' (seed " + std::to_string(seed) +
-                  ") was run with different settings (" + (stored.is_object() ? stored.dump() : "?") + " vs " +
+                  ") was run with different settings (" + (shown.is_object() ? shown.dump() : "?") + " vs " +
                   config.dump() + "); pass --label to keep both or --restart to replace it",
               ErrorCode::InvalidArgument);
 }
