@@ -378,8 +378,11 @@ class TestCuratePanel : public QObject {
     QSignalSpy finished(&job, &psr::ui::CliJob::finished);
     // No wall-clock bounds (a loaded CI machine made a 2 s bound flaky): the kill timer is set far
     // beyond the wait, and the child sleeps 30 s, so only SIGINT can end it within kWaitMs.
+    // `sleep` itself, not `sh -c "sleep 30"`: dash -c catches SIGINT and acts on it only after
+    // its foreground command, so a SIGINT between its start-up and its fork of sleep waited out
+    // the 30 s (1 run in 3 on 2 cores).
     job.setKillTimeout(600000);
-    job.start("sh", {"-c", "sleep 30"});
+    job.start("sleep", {"30"});
     QVERIFY(started.wait(kWaitMs));
     job.cancel();
     QVERIFY(finished.wait(kWaitMs));

@@ -14,12 +14,15 @@ CliJob::CliJob(QObject* parent)
   // SIGINT back to its default and no signal blocked: a studio started in the background of a
   // non-interactive shell inherits SIGINT ignored, and a blocked mask survives exec; either way
   // cancel() would only ever end a child by the kill timer (seen in test_curate under ctest).
+  // Order matters: cancel() reaches the group as soon as setpgid made it. Were the group made
+  // first, a SIGINT in the few instructions before SIG_DFL would meet the studio's inherited
+  // disposition (ignored, or a handler) and be lost, leaving the child to the kill timer.
   process_->setChildProcessModifier([] {
-    ::setpgid(0, 0);
     ::signal(SIGINT, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::setpgid(0, 0);
   });
   killTimer_->setSingleShot(true);
   connect(killTimer_, &QTimer::timeout, this, [this] {
