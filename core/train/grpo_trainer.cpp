@@ -238,13 +238,10 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
     }
   };
 
-  auto writeCheckpoint = [&](std::int64_t epoch) {
-    if (!primary) {
-      result.checkpoint = c.out / "checkpoints" / checkpointName(epoch);
-      return;
-    }
-    result.checkpoint = writeTrainingCheckpoint(c.out, epoch, parts, c.toJson(), c.keepCheckpoints);
-    if (hooks.onCheckpoint) hooks.onCheckpoint(epoch, result.checkpoint);
+  auto writeCheckpoint = [&](std::int64_t epoch) {  // rank 0 writes; the others learn the path
+    result.checkpoint = primary ? writeTrainingCheckpoint(c.out, epoch, parts, c.toJson(), c.keepCheckpoints)
+                                : checkpointPath(c.out, epoch);
+    if (primary && hooks.onCheckpoint) hooks.onCheckpoint(epoch, result.checkpoint);
   };
 
   const auto runStart = Clock::now();

@@ -155,13 +155,10 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   const model::ImageGrid grid{size / codec->pixelsPerToken(), size / codec->pixelsPerToken()};
   const auto positions = model::gridPositions(grid, 0).to(device);
 
-  auto writeCheckpoint = [&](std::int64_t step) {
-    if (!primary) {
-      result.checkpoint = c.out / "checkpoints" / checkpointName(step);
-      return;
-    }
-    result.checkpoint = writeTrainingCheckpoint(c.out, step, parts, c.toJson(), c.keepCheckpoints);
-    if (hooks.onCheckpoint) hooks.onCheckpoint(step, result.checkpoint);
+  auto writeCheckpoint = [&](std::int64_t step) {  // rank 0 writes; the others learn the path
+    result.checkpoint = primary ? writeTrainingCheckpoint(c.out, step, parts, c.toJson(), c.keepCheckpoints)
+                                : checkpointPath(c.out, step);
+    if (primary && hooks.onCheckpoint) hooks.onCheckpoint(step, result.checkpoint);
   };
 
   auto writeSamples = [&](std::int64_t step) {

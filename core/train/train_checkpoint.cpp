@@ -35,11 +35,13 @@ void withAverageWeights(TrainerParts parts, const std::function<void()>& body) {
   parts.ema.swap(parts.trainable);
 }
 
+fs::path checkpointPath(const fs::path& out, std::int64_t step) { return out / "checkpoints" / checkpointName(step); }
+
 fs::path writeTrainingCheckpoint(const fs::path& out, std::int64_t step, TrainerParts parts, const nlohmann::json& job,
                                  std::int64_t keep, const std::map<std::string, std::string>& extraMeta) {
   const auto dir = out / "checkpoints";
   fs::create_directories(dir);
-  const auto finalDir = dir / checkpointName(step);
+  const auto finalDir = checkpointPath(out, step);
   const auto tmp = dir / ("." + checkpointName(step) + ".tmp");
   fs::remove_all(tmp);
   withAverageWeights(parts, [&] {

@@ -33,6 +33,8 @@ struct TrainerParts {
 
 /// "step-0001234".
 std::string checkpointName(std::int64_t step);
+/// `<out>/checkpoints/step-…`: where step `step` is written (what ranks other than 0 report).
+std::filesystem::path checkpointPath(const std::filesystem::path& out, std::int64_t step);
 
 /// Writes step `step`, keeps the newest `keep`, updates `<out>/latest.json`; returns the folder.
 std::filesystem::path writeTrainingCheckpoint(const std::filesystem::path& out, std::int64_t step, TrainerParts parts,
