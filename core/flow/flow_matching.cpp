@@ -36,6 +36,21 @@ at::Tensor flowMatchingLoss(const at::Tensor& predicted, const at::Tensor& x0, c
   return at::mse_loss(predicted.to(at::kFloat), velocityTarget(x0, noise).to(at::kFloat));
 }
 
+at::Tensor lossWeights(LossWeighting weighting, const at::Tensor& t) {
+  if (weighting == LossWeighting::Velocity) return {};  // the plain MSE, bit for bit
+  return t.to(at::kFloat).clamp_min(0.05).square();
+}
+
+at::Tensor flowMatchingLoss(const at::Tensor& predicted, const at::Tensor& x0, const at::Tensor& noise,
+                            const at::Tensor& w) {
+  if (!w.defined()) return flowMatchingLoss(predicted, x0, noise);
+  if (w.dim() != 1 || w.size(0) != predicted.size(0))
+    throw Error("flowMatchingLoss: weights must be [B], got " + std::string(c10::str(w.sizes())),
+                ErrorCode::InvalidArgument);
+  const auto err = (predicted.to(at::kFloat) - velocityTarget(x0, noise).to(at::kFloat)).square();
+  return (err * perSample(w.to(err.device()), err)).mean();
+}
+
 at::Tensor sampleTimesteps(std::int64_t batch, const TimestepSampling& sampling, at::Generator generator) {
   at::Tensor t = sampling.distribution == TimestepDistribution::Uniform
                      ? at::rand({batch}, generator, at::kFloat)

@@ -17,6 +17,18 @@ at::Tensor velocityTarget(const at::Tensor& x0, const at::Tensor& noise);
 /// Mean squared error of the predicted velocity against noise − x0 (fp32).
 at::Tensor flowMatchingLoss(const at::Tensor& predicted, const at::Tensor& x0, const at::Tensor& noise);
 
+/// How the squared velocity error of each sample is weighted over noise levels.
+enum class LossWeighting {
+  Velocity,  ///< plain velocity MSE (rectified flow); in x0 terms, 1 / t² (large near the data)
+  X0,        ///< t² · velocity error = the clean-image error: every noise level counts alike
+};
+/// Per-sample weights [B] for `t` [B] (undefined for Velocity: no weighting); t is floored at
+/// 0.05 as the x0 → velocity conversion is.
+at::Tensor lossWeights(LossWeighting weighting, const at::Tensor& t);
+/// The velocity MSE with per-sample weights `w` [B] (the unweighted loss when `w` is undefined).
+at::Tensor flowMatchingLoss(const at::Tensor& predicted, const at::Tensor& x0, const at::Tensor& noise,
+                            const at::Tensor& w);
+
 /// How training timesteps are drawn before the shift.
 enum class TimestepDistribution { Uniform, LogitNormal };
 

@@ -174,8 +174,30 @@ at::Tensor DitImpl::conditioningVector(const at::Tensor& timesteps, const at::Te
   return vec;
 }
 
+at::Tensor DitImpl::scaleInput(const at::Tensor& img, const at::Tensor& timesteps) const {
+  if (config_.prediction != Prediction::Preconditioned) return img;
+  // c_in = 1 / std(x_t) = 1 / sqrt((1 - t)² s² + t²), so every noise level enters at unit scale.
+  const double s2 = kSigmaData * kSigmaData;
+  const auto t = timesteps.to(img.scalar_type()).view({-1, 1, 1});
+  return img * ((1 - t).square() * s2 + t.square()).rsqrt();
+}
+
+at::Tensor DitImpl::scaleReferences(const at::Tensor& tokens) const {
+  // References are clean images: c_in(0) = 1 / s, the scale of a clean target token.
+  return config_.prediction == Prediction::Preconditioned ? tokens * (1.0 / kSigmaData) : tokens;
+}
+
 at::Tensor DitImpl::toVelocity(const at::Tensor& out, const at::Tensor& img, const at::Tensor& timesteps) const {
   if (config_.prediction == Prediction::Velocity) return out;
+  if (config_.prediction == Prediction::Preconditioned) {
+    // x0 = c_skip x_t + c_out F with D = (1 - t)² s² + t², c_skip = (1 - t) s² / D and
+    // c_out = t s / sqrt(D); v = (x_t - x0) / t written without the division, so it stays
+    // finite down to t = 0: v = x_t (t - (1 - t) s²) / D - F s / sqrt(D).
+    const double s = kSigmaData, s2 = s * s;
+    const auto t = timesteps.to(out.scalar_type()).view({-1, 1, 1});
+    const auto d = (1 - t).square() * s2 + t.square();
+    return img.to(out.scalar_type()) * ((t - (1 - t) * s2) / d) - out * (s * d.rsqrt());
+  }
   // x_t = (1 - t) x0 + t n and v = n - x0 give v = (x_t - x0) / t. The floor keeps the last
   // steps finite; the loss stays in velocity space, which weights small t by 1 / t^2 (as JiT).
   const auto t = timesteps.to(out.scalar_type()).clamp_min(0.05).view({-1, 1, 1});
@@ -199,11 +221,11 @@ at::Tensor DitImpl::forward(const at::Tensor& img, const at::Tensor& imgPosition
   const auto device = img.device();
 
   const auto vec = conditioningVector(timesteps, text.pooled, guidance);
-  auto x = img_in->forward(img);
+  auto x = img_in->forward(scaleInput(img, timesteps));
   auto t = txt_in->forward(text.tokens);
   at::Tensor r, vecRef;
   if (hasRefs) {
-    r = toBatch(img_in->forward(refs.tokens), b);
+    r = toBatch(img_in->forward(scaleReferences(refs.tokens)), b);
     vecRef = referenceVector();
   }
   std::vector<at::Tensor> positions{textPositions(lt), imgPositions.cpu()};
@@ -273,7 +295,7 @@ ReferenceCache DitImpl::encodeReferences(const ReferenceTokens& refs) {
   checkReferences(refs);
   cache.lengths = refs.lengths;
   const auto device = refs.tokens.device();
-  auto r = img_in->forward(refs.tokens);
+  auto r = img_in->forward(scaleReferences(refs.tokens));
   const auto vecRef = referenceVector();
   auto pe = ropeTables(refs.positions.cpu(), config_.axes_dim, config_.theta);
   pe = {pe.cos.to(device), pe.sin.to(device)};
@@ -318,7 +340,7 @@ at::Tensor DitImpl::forwardCached(const at::Tensor& img, const at::Tensor& imgPo
   const auto device = img.device();
 
   const auto vec = conditioningVector(timesteps, text.pooled, guidance);
-  auto x = img_in->forward(img);
+  auto x = img_in->forward(scaleInput(img, timesteps));
   auto t = txt_in->forward(text.tokens);
   auto pe = ropeTables(at::cat({textPositions(lt), imgPositions.cpu()}, 0), config_.axes_dim, config_.theta);
   pe = {pe.cos.to(device), pe.sin.to(device)};

@@ -77,6 +77,12 @@ class DitImpl : public torch::nn::Module {
   at::Tensor referenceVector();
   /// The final layer's output as a velocity (identity unless the config predicts x0).
   at::Tensor toVelocity(const at::Tensor& out, const at::Tensor& img, const at::Tensor& timesteps) const;
+  /// The preconditioned input scaling c_in(t) of the target tokens (identity otherwise).
+  at::Tensor scaleInput(const at::Tensor& img, const at::Tensor& timesteps) const;
+  /// c_in(0) for reference tokens (identity unless preconditioned).
+  at::Tensor scaleReferences(const at::Tensor& tokens) const;
+  /// The data standard deviation the preconditioning assumes (pixels in [-1, 1]).
+  static constexpr double kSigmaData = 0.5;
   void checkInputs(const at::Tensor& img, const at::Tensor& imgPositions, const at::Tensor& timesteps,
                    const TextCondition& text, std::int64_t references) const;
   void checkReferenceCount(std::int64_t references) const;

@@ -178,7 +178,13 @@ const char* positionEncodingName(PositionEncoding encoding) {
   return encoding == PositionEncoding::FrameWise ? "frame-wise" : "uno-offset";
 }
 
-const char* predictionName(Prediction prediction) { return prediction == Prediction::X0 ? "x0" : "velocity"; }
+const char* predictionName(Prediction prediction) {
+  switch (prediction) {
+    case Prediction::X0: return "x0";
+    case Prediction::Preconditioned: return "preconditioned";
+    default: return "velocity";
+  }
+}
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {
   const auto& d = c.dit;
@@ -237,9 +243,10 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
     readInt(d, "max_references", c.dit.max_references);
     // Absent in checkpoints written before the switch existed: those predict velocity.
     const auto prediction = d.value("prediction", std::string("velocity"));
-    if (prediction != "velocity" && prediction != "x0")
-      throw Error("unknown prediction '" + prediction + "' (velocity or x0)", ErrorCode::InvalidArgument);
-    c.dit.prediction = prediction == "x0" ? Prediction::X0 : Prediction::Velocity;
+    if (prediction == "velocity") c.dit.prediction = Prediction::Velocity;
+    else if (prediction == "x0") c.dit.prediction = Prediction::X0;
+    else if (prediction == "preconditioned") c.dit.prediction = Prediction::Preconditioned;
+    else throw Error("unknown prediction '" + prediction + "' (velocity, x0 or preconditioned)", ErrorCode::InvalidArgument);
     const auto& t = j.at("text");
     readInt(t, "vocab_size", c.text.vocab_size);
     readInt(t, "dim", c.text.dim);

@@ -17,7 +17,7 @@ enum class PositionEncoding {
 };
 
 /// The DiT's dimensions in FLUX.1 terms; also the options of DitImpl.
-enum class Prediction { Velocity, X0 };
+enum class Prediction { Velocity, X0, Preconditioned };
 
 struct DitConfig {
   std::int64_t in_channels = 192;  ///< channels of one latent token (= out channels)
@@ -38,6 +38,11 @@ struct DitConfig {
   /// v = (x_t - x0) / max(t, 0.05) inside the DiT, so every caller still receives a velocity.
   /// Pixel patches of 192 values through a 192-wide model learned x0 far faster than v
   /// (the high-dimensional-patch argument of Li & He 2025, "Back to Basics"); see docs/generator.md.
+  /// Preconditioned: x0 = c_skip(t)·x_t + c_out(t)·F(c_in(t)·x_t) (Karras et al. 2022, "EDM",
+  /// derived for rectified flow with data std 0.5), also turned into a velocity inside the DiT.
+  /// Plain X0 must learn to stop passing its noisy input through at high t; an undertrained
+  /// model left that noise in every patch of its samples. Here the skip path is exact at every
+  /// t and F predicts a unit-variance residual (docs/generator.md).
   Prediction prediction = Prediction::Velocity;
 
   std::int64_t headDim() const { return hidden / num_heads; }

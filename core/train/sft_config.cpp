@@ -12,7 +12,7 @@ SftConfig SftConfig::fromJson(const nlohmann::json& j) {
   if (!j.is_object()) throw Error("job spec must be a JSON object", ErrorCode::InvalidArgument);
   static const std::set<std::string> known = {
       "kind", "name", "model", "init", "data", "references", "steps", "batch", "lr", "warmup", "min_lr_fraction",
-      "weight_decay", "grad_clip", "ema", "lora", "text_dropout", "reference_dropout", "timesteps",
+      "weight_decay", "grad_clip", "ema", "lora", "text_dropout", "reference_dropout", "timesteps", "loss_weighting",
       "checkpoint_every", "keep_checkpoints", "sample_every", "sample_count", "sample_steps", "sample_guidance",
       "log_every", "seed", "threads", "device", "out"};
   for (const auto& [key, value] : j.items())
@@ -64,6 +64,13 @@ SftConfig SftConfig::fromJson(const nlohmann::json& j) {
     readSpecField(t, "std", c.timesteps.std);
     readSpecField(t, "shift", c.timesteps.shift);
   }
+  if (j.contains("loss_weighting")) {
+    std::string w;
+    readSpecField(j, "loss_weighting", w);
+    if (w == "velocity") c.lossWeighting = flow::LossWeighting::Velocity;
+    else if (w == "x0") c.lossWeighting = flow::LossWeighting::X0;
+    else throw Error("job spec: loss_weighting must be \"velocity\" or \"x0\"", ErrorCode::InvalidArgument);
+  }
   readSpecField(j, "checkpoint_every", c.checkpointEvery);
   readSpecField(j, "keep_checkpoints", c.keepCheckpoints);
   readSpecField(j, "sample_every", c.sampleEvery);
@@ -98,6 +105,7 @@ nlohmann::json SftConfig::toJson() const {
                       {"text_dropout", textDropout}, {"reference_dropout", referenceDropout},
                       {"timesteps", {{"distribution", timesteps.distribution == flow::TimestepDistribution::Uniform ? "uniform" : "logit-normal"},
                                      {"mean", timesteps.mean}, {"std", timesteps.std}, {"shift", timesteps.shift}}},
+                      {"loss_weighting", lossWeighting == flow::LossWeighting::X0 ? "x0" : "velocity"},
                       {"checkpoint_every", checkpointEvery}, {"keep_checkpoints", keepCheckpoints},
                       {"sample_every", sampleEvery}, {"sample_count", sampleCount}, {"sample_steps", sampleSteps},
                       {"sample_guidance", sampleGuidance}, {"log_every", logEvery}, {"seed", seed},

@@ -35,6 +35,7 @@ struct SftConfig {
   double textDropout = 0.1;      ///< share of samples trained with the empty prompt
   double referenceDropout = 0.1; ///< share of samples trained with no reference
   flow::TimestepSampling timesteps;
+  flow::LossWeighting lossWeighting = flow::LossWeighting::Velocity;
   std::int64_t checkpointEvery = 250;
   std::int64_t keepCheckpoints = 3;  ///< newest kept (the final one always)
   std::int64_t sampleEvery = 250;    ///< 0 = only step 0 and the end

@@ -223,7 +223,7 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
     const std::vector<std::string> prompts(batch.prompts.begin() + first, batch.prompts.begin() + first + count);
     auto text = model::encodePrompts(g, prompts);
     auto velocity = g.dit->forward(xt, positions, myTimesteps, text, refs);
-    auto loss = flow::flowMatchingLoss(velocity, x0, noise);
+    auto loss = flow::flowMatchingLoss(velocity, x0, noise, flow::lossWeights(c.lossWeighting, myTimesteps));
     const double value = dist ? dist->average(loss.item<double>()) : loss.item<double>();
     if (!std::isfinite(value)) {
       throw Error("non-finite loss (" + std::to_string(value) + ") at step " + std::to_string(step) +

@@ -64,6 +64,28 @@ class TestFlow : public QObject {
     QVERIFY(errorOf([&] { interpolate(x0, noise, at::zeros({2})); }));
   }
 
+  void x0WeightingIsTheCleanImageError() {
+    auto gen = cpuGenerator(4);
+    const auto x0 = at::randn({3, 4, 5}, gen, at::kFloat), noise = at::randn({3, 4, 5}, gen, at::kFloat);
+    const auto guess = at::randn({3, 4, 5}, gen, at::kFloat);  // an x0 prediction
+    const auto t = at::tensor(std::vector<float>{0.02f, 0.3f, 0.9f});
+    // The DiT's x0 → velocity conversion, floor included.
+    const auto velocity = (interpolate(x0, noise, t) - guess) / t.clamp_min(0.05).view({-1, 1, 1});
+    const auto w = lossWeights(LossWeighting::X0, t);
+    QVERIFY(maxDiff(w, at::tensor(std::vector<float>{0.0025f, 0.09f, 0.81f})) < 1e-7);
+    // Above the floor the weighted velocity error is exactly the clean-image error.
+    const auto above = at::tensor(std::vector<std::int64_t>{1, 2});
+    const auto weighted = flowMatchingLoss(velocity.index_select(0, above), x0.index_select(0, above),
+                                           noise.index_select(0, above), w.index_select(0, above));
+    const auto clean = at::mse_loss(guess.index_select(0, above), x0.index_select(0, above));
+    QVERIFY(std::abs(weighted.item<float>() - clean.item<float>()) < 1e-5f * clean.item<float>());
+    // Velocity weighting is the plain MSE, bit for bit.
+    QVERIFY(!lossWeights(LossWeighting::Velocity, t).defined());
+    QVERIFY(sameBytes(flowMatchingLoss(velocity, x0, noise, lossWeights(LossWeighting::Velocity, t)),
+                      flowMatchingLoss(velocity, x0, noise)));
+    QVERIFY(errorOf([&] { flowMatchingLoss(velocity, x0, noise, at::ones({2})); }));
+  }
+
   void schedules() {
     const auto plain = makeSchedule(4);
     QCOMPARE(plain.sigmas, (std::vector<double>{1.0, 0.75, 0.5, 0.25, 0.0}));

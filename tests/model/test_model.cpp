@@ -33,6 +33,36 @@ std::int64_t numel(const torch::nn::Module& module) {
 
 double maxDiff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
+// Two tiny DiTs with the same random weights, the second with another output parametrisation,
+// and inputs for both: 3 samples at t = 0.9, 0.3, 0.01 (below the x0 floor), two references.
+struct PredictionCase {
+  Dit plain{nullptr}, variant{nullptr};
+  ImageGrid grid{4, 4};
+  at::Tensor img, t;
+  TextCondition text;
+  ReferenceTokens refs;
+};
+
+PredictionCase predictionCase(Prediction prediction, std::uint64_t seed) {
+  PredictionCase pc;
+  auto c = modelPreset("tiny").dit;
+  pc.plain = Dit(c);
+  fixtures::randomiseWeights(*pc.plain, seed);
+  c.prediction = prediction;
+  pc.variant = Dit(c);
+  {
+    at::NoGradGuard noGrad;
+    auto target = pc.variant->named_parameters();
+    for (const auto& p : pc.plain->named_parameters()) target[p.key()].copy_(p.value());
+  }
+  auto gen = psr::flow::cpuGenerator(seed + 1);
+  pc.img = at::randn({3, 16, c.in_channels}, gen, at::kFloat);
+  pc.t = at::tensor({0.9f, 0.3f, 0.01f});
+  pc.text = fixtures::randomText(c, 3, 5, 0, gen);
+  pc.refs = fixtures::randomReferences(c, 2, pc.grid, gen);
+  return pc;
+}
+
 WordTokenizer smallTokenizer() {
   return WordTokenizer::fromCorpus({"a cat to the left of a mug", "a red mug on a beach", "the cat is sleeping"});
 }
@@ -257,22 +287,8 @@ class TestModel : public QObject {
   // x0 prediction: the same final-layer output read as the clean image, so the velocity the
   // DiT returns is (x_t - out) / max(t, 0.05), in the joint and the cached forward alike.
   void x0PredictionReturnsVelocity() {
-    auto c = modelPreset("tiny").dit;
-    Dit plain(c);
-    fixtures::randomiseWeights(*plain, 21);
-    c.prediction = Prediction::X0;
-    Dit x0(c);
-    {
-      at::NoGradGuard noGrad;
-      auto target = x0->named_parameters();
-      for (const auto& p : plain->named_parameters()) target[p.key()].copy_(p.value());
-    }
-    auto gen = psr::flow::cpuGenerator(22);
-    const ImageGrid grid{4, 4};
-    const auto img = at::randn({3, 16, c.in_channels}, gen, at::kFloat);
-    const auto t = at::tensor({0.9f, 0.3f, 0.01f});
-    const auto text = fixtures::randomText(c, 3, 5, 0, gen);
-    const auto refs = fixtures::randomReferences(c, 2, grid, gen);
+    auto pc = predictionCase(Prediction::X0, 21);
+    auto& [plain, x0, grid, img, t, text, refs] = pc;
     at::InferenceMode guard;
     const auto out = plain->forward(img, gridPositions(grid, 0), t, text, refs);
     const auto expected = (img - out) / t.clamp_min(0.05).view({-1, 1, 1});
@@ -290,7 +306,34 @@ class TestModel : public QObject {
     QVERIFY(j.get<ModelConfig>().dit.prediction == Prediction::Velocity);
     j["dit"]["prediction"] = "epsilon";
     const auto err = errorOf([&] { j.get<ModelConfig>(); });
-    QVERIFY(err && QString(err->what()).contains("velocity or x0"));
+    QVERIFY(err && QString(err->what()).contains("velocity, x0 or preconditioned"));
+  }
+
+  // Preconditioned x0: the same network F fed c_in(t)·x_t (references at c_in(0) = 2) and read
+  // as x0 = c_skip·x_t + c_out·F, in the joint and the cached forward alike; finite at t = 0.
+  void preconditionedPredictionReturnsVelocity() {
+    auto pc = predictionCase(Prediction::Preconditioned, 23);
+    auto& [plain, pre, grid, img, t, text, refs] = pc;
+    at::InferenceMode guard;
+    const double s = 0.5;
+    const auto tt = t.view({-1, 1, 1});
+    const auto d = (1 - tt).square() * s * s + tt.square();
+    auto scaledRefs = refs;
+    scaledRefs.tokens = refs.tokens * 2.0;
+    const auto f = plain->forward(img * d.rsqrt(), gridPositions(grid, 0), t, text, scaledRefs);
+    const auto x0 = img * ((1 - tt) * s * s / d) + f * (tt * s * d.rsqrt());
+    const auto expected = (img - x0) / tt;
+    const auto v = pre->forward(img, gridPositions(grid, 0), t, text, refs);
+    QVERIFY2(maxDiff(v, expected) < 1e-3, std::to_string(maxDiff(v, expected)).c_str());
+    const auto cached = pre->forwardCached(img, gridPositions(grid, 0), t, text, pre->encodeReferences(refs));
+    QVERIFY2(maxDiff(cached, v) < 1e-4, std::to_string(maxDiff(cached, v)).c_str());
+    // At t = 0 the input is the clean image and x0 = x_t: the velocity is finite.
+    const auto atZero = pre->forward(img, gridPositions(grid, 0), at::zeros({3}), text, refs);
+    QVERIFY(at::isfinite(atZero).all().item<bool>());
+    auto config = modelPreset("tiny");
+    config.dit.prediction = Prediction::Preconditioned;
+    QCOMPARE(nlohmann::json(config)["dit"]["prediction"].get<std::string>(), std::string("preconditioned"));
+    QVERIFY(nlohmann::json(config).get<ModelConfig>().dit.prediction == Prediction::Preconditioned);
   }
 
   void referenceCacheIgnoresTargetAndTimestep() {

@@ -14,7 +14,8 @@
 // object (median and fastest wall and process-CPU ms). Run by hand or by python_twin/compare.py
 // (which CTest's model_python_twin_parity runs), not a test by itself.
 //   twin_dump CONFIG OUT_DIR [--batch B] [--seed S] [--threads T] [--time N] [--positions P]
-// (--positions frame-wise|uno-offset overrides the preset's reference position encoding.)
+// (--positions frame-wise|uno-offset overrides the preset's reference position encoding; a CONFIG
+// of the form PRESET+preconditioned uses the preconditioned x0 parametrisation.)
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -168,7 +169,12 @@ int main(int argc, char** argv) {
   try {
     const auto opt = parse(argc, argv);
     if (opt.threads > 0) at::set_num_threads(opt.threads);
-    auto config = modelPreset(opt.config);
+    // "PRESET+preconditioned" switches the preset to the preconditioned x0 parametrisation.
+    const std::string suffix = "+preconditioned";
+    const bool preconditioned = opt.config.size() > suffix.size() &&
+                                opt.config.compare(opt.config.size() - suffix.size(), suffix.size(), suffix) == 0;
+    auto config = modelPreset(preconditioned ? opt.config.substr(0, opt.config.size() - suffix.size()) : opt.config);
+    if (preconditioned) config.dit.prediction = Prediction::Preconditioned;
     if (!opt.positions.empty()) {
       if (opt.positions != "frame-wise" && opt.positions != "uno-offset")
         usage("--positions: frame-wise or uno-offset");

@@ -145,9 +145,17 @@ class TestSft : public QObject {
     j = ok;
     j.erase("data");
     bad(j, "data");
+    j = ok;
+    j["loss_weighting"] = "snr";
+    bad(j, "loss_weighting");
     bad(nlohmann::json::array(), "object");
     // Round trip.
     auto c = train::SftConfig::fromJson(ok);
+    QCOMPARE(train::SftConfig::fromJson(c.toJson()).toJson(), c.toJson());
+    j = ok;
+    j["loss_weighting"] = "x0";
+    c = train::SftConfig::fromJson(j);
+    QVERIFY(c.lossWeighting == flow::LossWeighting::X0);
     QCOMPARE(train::SftConfig::fromJson(c.toJson()).toJson(), c.toJson());
   }
 

@@ -304,11 +304,15 @@ class DiT(nn.Module):
         vec = self.time_in(timestep_embedding(timesteps)) + self.vector_in(pooled)
         if cfg["guidance_embed"]:
             vec = vec + self.guidance_in(timestep_embedding(guidance))
-        x = self.img_in(img)
+        pre = cfg.get("prediction", "velocity") == "preconditioned"
+        s_data = 0.5  # data std the preconditioning assumes (pixels in [-1, 1])
+        tt = timesteps.view(-1, 1, 1)
+        d = (1 - tt) ** 2 * s_data ** 2 + tt ** 2  # Var(x_t) / 1 for unit noise
+        x = self.img_in(img * torch.rsqrt(d) if pre else img)  # c_in(t)
         t = self.txt_in(txt)
         positions = [torch.zeros(lt, 3), img_positions]  # text at the origin
         if has_refs:
-            r = self.img_in(ref_tokens).expand(b, -1, -1)
+            r = self.img_in(ref_tokens / s_data if pre else ref_tokens).expand(b, -1, -1)  # c_in(0)
             vec_ref = self.time_in(timestep_embedding(torch.zeros(1)))  # clean timestep, no text
             positions.append(ref_positions)
         cos, sin = rope_tables(torch.cat(positions), cfg["axes_dim"], cfg["theta"])
@@ -350,6 +354,10 @@ class DiT(nn.Module):
         pred = self.final_layer(main[:, lt:], vec)
         if cfg.get("prediction", "velocity") == "velocity":
             return pred
+        if pre:
+            # x0 = c_skip x_t + c_out F, c_skip = (1 - t) s^2 / d, c_out = t s / sqrt(d), and
+            # v = (x_t - x0) / t = x_t (t - (1 - t) s^2) / d - F s / sqrt(d).
+            return img * ((tt - (1 - tt) * s_data ** 2) / d) - pred * (s_data * torch.rsqrt(d))
         # x0 prediction: x_t = (1 - t) x0 + t n, v = n - x0 = (x_t - x0) / t, t floored at 0.05.
         return (img - pred) / timesteps.clamp_min(0.05).view(-1, 1, 1)
 
