@@ -11,6 +11,7 @@
 #include "perceive/semantic_scorer.h"
 #include "perceive_data/image_tensor.h"
 #include "perceive_data/world_vocabulary.h"
+#include "train_data/patch_roughness.h"
 #include "world/prompts.h"
 #include "world/renderer.h"
 #include "world/rng.h"
@@ -85,7 +86,7 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
   for (int count : s.subjectCounts) {
     world::Rng rng(s.seed + std::uint64_t(count) * 1000003ull);
     // Per kind (model, blind, oracle): each sample's PSR, semantic, aesthetic.
-    std::map<std::string, std::vector<double>> psr, sem, aes;
+    std::map<std::string, std::vector<double>> psr, sem, aes, rough;
     std::vector<double> change;  // mean |model − blind| per sample, in [0, 2] pixel units
     // Copy-paste check over the subjects whose look the instruction changes: 1 = leaked.
     std::map<std::string, std::vector<double>> leaked;
@@ -136,6 +137,7 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
       std::map<std::string, std::vector<perceive::RewardResult>> scored;
       for (const auto& [kind, batch] : images) {
         const auto unit = toUnit(batch);
+        for (double r : patchRoughness(unit, generator.config.codec.patch)) rough[kind].push_back(r);
         scored[kind] = perceive::computeRewards(perception, unit, refs, requests);
         for (const auto& r : scored[kind]) {
           psr[kind].push_back(r.psr.psr);
@@ -165,8 +167,11 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
     for (const char* kind : {"model", "blind", "oracle"}) {
       subset[kind] = {{"psr", meanWithInterval(psr[kind], s.bootstrap, s.seed + 1)},
                       {"semantic", meanWithInterval(sem[kind], s.bootstrap, s.seed + 2)},
-                      {"aesthetic", meanWithInterval(aes[kind], s.bootstrap, s.seed + 3)}};
+                      {"aesthetic", meanWithInterval(aes[kind], s.bootstrap, s.seed + 3)},
+                      {"patch_roughness", meanWithInterval(rough[kind], s.bootstrap, s.seed + 8)}};
     }
+    // Grain inside the codec's patches relative to the world's renders (1 = as smooth).
+    subset["patch_roughness_ratio"] = mean(rough["oracle"]) > 0 ? mean(rough["model"]) / mean(rough["oracle"]) : 0.0;
     subset["normalized_consistency"] = normalisedInterval(psr["model"], psr["blind"], psr["oracle"], s.bootstrap, s.seed + 4);
     subset["reference_change_mean_abs"] = meanWithInterval(change, s.bootstrap, s.seed + 5);
     json leakage = {{"rule", "changed subject found, crop |gen - ref| < 0.5 x |oracle - ref| (32 px crops)"},

@@ -1,5 +1,7 @@
 #include "train_data/world_source.h"
 
+#include <cctype>
+
 #include <ATen/ATen.h>
 
 #include "common/error.h"
@@ -23,6 +25,31 @@ double number(const nlohmann::json& j, const char* key, double fallback) {
   return j[key].get<double>();
 }
 
+// Replaces every whole-word, case-insensitive occurrence of each noun with "<unk>", which the
+// tokenizer reads as its unknown token. Held-out categories reach the model as nouns it never
+// trained on, so a model that learned each noun's look from the text has nothing to draw from;
+// hiding the noun in training makes the reference the only source of the subject's look.
+std::string maskNouns(std::string prompt, const std::vector<std::string>& nouns) {
+  const auto lower = [](std::string s) {
+    for (auto& ch : s)
+      if (ch >= 'A' && ch <= 'Z') ch = char(ch - 'A' + 'a');
+    return s;
+  };
+  const auto isWord = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; };
+  for (const auto& noun : nouns) {
+    if (noun.empty()) continue;
+    const auto needle = lower(noun);
+    std::string folded = lower(prompt);
+    for (std::size_t at = folded.find(needle); at != std::string::npos; at = folded.find(needle, at + 1)) {
+      const auto end = at + needle.size();
+      if ((at > 0 && isWord(folded[at - 1])) || (end < folded.size() && isWord(folded[end]))) continue;
+      prompt.replace(at, needle.size(), "<unk>");
+      folded = lower(prompt);
+    }
+  }
+  return prompt;
+}
+
 at::Tensor toModel(const world::Image& image) {  // [3, H, W] float in [-1, 1]
   return perceive_data::imageToTensor(image).to(at::kFloat).div(127.5).sub(1.0);
 }
@@ -32,7 +59,7 @@ at::Tensor toModel(const world::Image& image) {  // [3, H, W] float in [-1, 1]
 WorldSourceOptions WorldSourceOptions::fromJson(const nlohmann::json& j, std::int64_t steps, int size) {
   if (!j.is_object()) throw Error("job spec: data.world must be an object", ErrorCode::InvalidArgument);
   for (const auto& [key, value] : j.items()) {
-    static const std::vector<std::string> known = {"t2i", "copy", "single", "multi", "copy_end", "split"};
+    static const std::vector<std::string> known = {"t2i", "copy", "single", "multi", "copy_end", "noun_dropout", "split"};
     if (std::find(known.begin(), known.end(), key) == known.end())
       throw Error("job spec: unknown key data.world." + key, ErrorCode::InvalidArgument);
   }
@@ -42,6 +69,8 @@ WorldSourceOptions WorldSourceOptions::fromJson(const nlohmann::json& j, std::in
   o.single = number(j, "single", o.single);
   o.multi = number(j, "multi", o.multi);
   o.copyEnd = j.contains("copy_end") ? number(j, "copy_end", 0) : -1;
+  o.nounDropout = number(j, "noun_dropout", 0);
+  if (o.nounDropout > 1) throw Error("job spec: data.world.noun_dropout must be at most 1", ErrorCode::InvalidArgument);
   const auto split = j.value("split", std::string("train"));
   if (split == "train") o.split = world::Split::Train;
   else if (split == "all") o.split = std::nullopt;
@@ -54,7 +83,7 @@ WorldSourceOptions WorldSourceOptions::fromJson(const nlohmann::json& j, std::in
 }
 
 nlohmann::json WorldSourceOptions::toJson() const {
-  return {{"t2i", t2i}, {"copy", copy}, {"copy_end", copyEnd}, {"single", single}, {"multi", multi},
+  return {{"t2i", t2i}, {"copy", copy}, {"copy_end", copyEnd}, {"single", single}, {"multi", multi}, {"noun_dropout", nounDropout},
           {"split", split ? "train" : "all"}, {"size", size}};
 }
 
@@ -104,6 +133,12 @@ struct WorldSource::Impl {
     req.subjects = task == Task::Multi ? mix.pick(rng.uniform(0, 1), {2, 3, 4}) : 1;
     auto scene = world::randomScene(catalog, rng, req);
     s.prompt = world::instruction(scene, catalog, rng);
+    // Drawn only when enabled, so that runs without noun dropout keep their random stream.
+    if (options.nounDropout > 0 && rng.uniform(0, 1) < options.nounDropout) {
+      std::vector<std::string> nouns;
+      for (const auto& subject : scene.subjects) nouns.push_back(catalog.categoryOf(*catalog.findIdentity(subject.identity)).noun);
+      s.prompt = maskNouns(std::move(s.prompt), nouns);
+    }
     const auto renderSeed = rng.next();
     s.target = toModel(renderer.render(scene, renderSeed, options.size).image);
     for (int k = 0; k < int(scene.subjects.size()); ++k) {

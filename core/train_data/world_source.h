@@ -7,6 +7,8 @@
 //   single one subject; its reference is the identity alone in another context (pipeline-like)
 //   multi  2-4 subjects (counts from the reference mix), one reference scene per subject
 // The share of `copy` can decay linearly over training (a curriculum from copying to moving).
+// `noun_dropout` replaces the category nouns of a reference task's instruction by the unknown
+// token, so the subject's look has to come from its reference (as for held-out categories).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,6 +20,7 @@ namespace psr::train_data {
 
 struct WorldSourceOptions {
   double t2i = 0.3, copy = 0.3, single = 0.4, multi = 0.0;
+  double nounDropout = 0;  ///< share of reference tasks whose category nouns become <unk>
   double copyEnd = -1;  ///< the copy share at the last step (< 0: constant)
   std::int64_t steps = 1;  ///< the run's length, for the curriculum
   std::optional<world::Split> split = world::Split::Train;

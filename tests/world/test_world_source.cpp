@@ -1,0 +1,136 @@
+// The generator's world-rendered training data (core/train_data/world_source): task mix and
+// noun dropout, on the hermetic fixture world (no artwork download, no LibTorch model).
+// ATen before Qt: Qt's `slots` macro breaks LibTorch's headers.
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "common/logging.h"
+#include "model/tokenizer.h"
+#include "store/workspace.h"
+#include "train_data/patch_roughness.h"
+#include "train_data/world_source.h"
+#include "world/asset_import.h"
+#include "world/catalog.h"
+#include "world_fixture.h"
+
+namespace fs = std::filesystem;
+namespace w = psr::world;
+using psr::train_data::WorldSource;
+using psr::train_data::WorldSourceOptions;
+
+namespace {
+
+bool hasWord(const std::string& text, const std::string& word) {
+  std::string padded = " " + text + " ";
+  for (char& ch : padded) ch = char(std::isalnum(static_cast<unsigned char>(ch)) ? std::tolower(ch) : ' ');
+  return padded.find(" " + word + " ") != std::string::npos;
+}
+
+}  // namespace
+
+class TestWorldSource : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase();
+  void nounDropoutHidesEveryCategoryNoun();
+  void withoutNounDropoutPromptsAreUnchanged();
+  void nounDropoutIsValidated();
+  void patchRoughnessSeesGrainInsidePatchesOnly();
+
+ private:
+  std::vector<std::string> prompts(const nlohmann::json& world, std::int64_t step, std::int64_t size);
+
+  QTemporaryDir tmp_;
+  std::unique_ptr<psr::store::Workspace> ws_;
+  w::WorldCatalog catalog_;
+};
+
+void TestWorldSource::initTestCase() {
+  QVERIFY(tmp_.isValid());
+  psr::setConsoleLogLevel(spdlog::level::err);
+  const fs::path dir(tmp_.path().toStdString());
+  const auto lock = makeFixturePackages(dir / "npm");
+  ws_ = psr::store::Workspace::create(dir / "ws");
+  w::ImportOptions options;
+  options.fromDir = dir / "npm";
+  QVERIFY(!w::importAssets(*ws_, options, lock).skipped);
+  catalog_ = w::WorldCatalog::load(*ws_);
+  QVERIFY(catalog_.categories.size() >= 2);
+}
+
+std::vector<std::string> TestWorldSource::prompts(const nlohmann::json& world, std::int64_t step, std::int64_t size) {
+  auto options = WorldSourceOptions::fromJson(world, 10, 16);
+  WorldSource source(catalog_, options, psr::train::ReferenceMix::fromJson({{"2", 0.5}, {"3", 0.25}, {"4", 0.25}}), 9);
+  return source.batch(step, size).prompts;
+}
+
+void TestWorldSource::nounDropoutHidesEveryCategoryNoun() {
+  const nlohmann::json world = {{"t2i", 0}, {"copy", 0}, {"single", 1}, {"multi", 1}, {"noun_dropout", 1}, {"split", "all"}};
+  const auto texts = prompts(world, 3, 12);
+  QCOMPARE(int(texts.size()), 12);
+  for (const auto& text : texts) {
+    QVERIFY2(text.find("<unk>") != std::string::npos, text.c_str());
+    for (const auto& category : catalog_.categories)
+      QVERIFY2(!hasWord(text, category.noun), (category.noun + " in: " + text).c_str());
+  }
+  // The placeholder reaches the model as the tokenizer's unknown token.
+  const auto tokenizer = psr::model::WordTokenizer::fromCorpus({"the crab is jumping"}, 0);
+  const auto ids = tokenizer.encode("Put the <unk> on a beach", 16);
+  QCOMPARE(ids.at(3), psr::model::WordTokenizer::kUnk);
+}
+
+void TestWorldSource::withoutNounDropoutPromptsAreUnchanged() {
+  const nlohmann::json plain = {{"t2i", 0.2}, {"copy", 0.2}, {"single", 0.3}, {"multi", 0.3}, {"split", "all"}};
+  auto zero = plain;
+  zero["noun_dropout"] = 0;
+  auto half = plain;
+  half["noun_dropout"] = 0.5;
+  const auto a = prompts(plain, 4, 16), b = prompts(zero, 4, 16), c = prompts(half, 4, 16);
+  QCOMPARE(a, b);  // a disabled dropout draws nothing, so older specs keep their data
+  int masked = 0, named = 0;
+  for (const auto& text : a) QVERIFY2(text.find("<unk>") == std::string::npos, text.c_str());
+  for (const auto& text : c) (text.find("<unk>") != std::string::npos ? masked : named)++;
+  QVERIFY2(masked > 0 && named > 0, ("masked " + std::to_string(masked) + ", named " + std::to_string(named)).c_str());
+}
+
+void TestWorldSource::nounDropoutIsValidated() {
+  for (const double bad : {-0.1, 1.5})
+    QVERIFY_THROWS_EXCEPTION(psr::Error, WorldSourceOptions::fromJson({{"single", 1}, {"noun_dropout", bad}}, 10, 16));
+  QVERIFY_THROWS_EXCEPTION(psr::Error, WorldSourceOptions::fromJson({{"single", 1}, {"noun_dropout", "half"}}, 10, 16));
+  const auto o = WorldSourceOptions::fromJson({{"single", 1}, {"noun_dropout", 0.25}}, 10, 16);
+  QCOMPARE(o.toJson()["noun_dropout"].get<double>(), 0.25);
+}
+
+void TestWorldSource::patchRoughnessSeesGrainInsidePatchesOnly() {
+  using psr::train_data::patchRoughness;
+  // Flat 4 x 4 patches of different colours: every difference sits on a patch border.
+  const auto blocks = at::arange(16, at::kFloat).view({1, 1, 4, 4}).repeat_interleave(4, 2).repeat_interleave(4, 3).repeat({2, 3, 1, 1});
+  const auto flat = patchRoughness(blocks, 4);
+  QCOMPARE(int(flat.size()), 2);
+  QCOMPARE(flat[0], 0.0);
+  // A one-pixel checkerboard: every inside pair differs by 1.
+  const auto rows = at::arange(16, at::kLong).view({16, 1}), cols = at::arange(16, at::kLong).view({1, 16});
+  const auto checker = (rows + cols).remainder(2).to(at::kFloat).view({1, 1, 16, 16}).expand({1, 3, 16, 16});
+  QCOMPARE(patchRoughness(checker, 4)[0], 1.0);
+  // Grain in one image of a batch shows in that image only, and scales with its amplitude.
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(3);
+  auto grain = blocks.clone();
+  grain[1] += at::randn({3, 16, 16}, gen) * 0.1;
+  const auto r = patchRoughness(grain, 4);
+  QCOMPARE(r[0], 0.0);
+  QVERIFY2(r[1] > 0.05 && r[1] < 0.2, std::to_string(r[1]).c_str());
+  QVERIFY_THROWS_EXCEPTION(psr::Error, patchRoughness(at::zeros({3, 16, 16}), 4));
+}
+
+QTEST_GUILESS_MAIN(TestWorldSource)
+#include "test_world_source.moc"
