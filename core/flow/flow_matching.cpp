@@ -44,11 +44,14 @@ at::Tensor lossWeights(LossWeighting weighting, const at::Tensor& t) {
 at::Tensor flowMatchingLoss(const at::Tensor& predicted, const at::Tensor& x0, const at::Tensor& noise,
                             const at::Tensor& w) {
   if (!w.defined()) return flowMatchingLoss(predicted, x0, noise);
-  if (w.dim() != 1 || w.size(0) != predicted.size(0))
-    throw Error("flowMatchingLoss: weights must be [B], got " + std::string(c10::str(w.sizes())),
+  const bool perSampleWeights = w.dim() == 1 && w.size(0) == predicted.size(0);
+  if (!perSampleWeights && w.sizes() != predicted.sizes())
+    throw Error("flowMatchingLoss: weights must be [B] or " + std::string(c10::str(predicted.sizes())) + ", got " +
+                    std::string(c10::str(w.sizes())),
                 ErrorCode::InvalidArgument);
   const auto err = (predicted.to(at::kFloat) - velocityTarget(x0, noise).to(at::kFloat)).square();
-  return (err * perSample(w.to(err.device()), err)).mean();
+  const auto wf = w.to(err.device(), at::kFloat);
+  return (err * (perSampleWeights ? perSample(wf, err) : wf)).mean();
 }
 
 at::Tensor sampleTimesteps(std::int64_t batch, const TimestepSampling& sampling, at::Generator generator) {

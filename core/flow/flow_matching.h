@@ -25,7 +25,8 @@ enum class LossWeighting {
 /// Per-sample weights [B] for `t` [B] (undefined for Velocity: no weighting); t is floored at
 /// 0.05 as the x0 → velocity conversion is.
 at::Tensor lossWeights(LossWeighting weighting, const at::Tensor& t);
-/// The velocity MSE with per-sample weights `w` [B] (the unweighted loss when `w` is undefined).
+/// The velocity MSE weighted by `w`: per sample [B] or per element (the prediction's shape); the
+/// unweighted loss when `w` is undefined.
 at::Tensor flowMatchingLoss(const at::Tensor& predicted, const at::Tensor& x0, const at::Tensor& noise,
                             const at::Tensor& w);
 

@@ -16,6 +16,7 @@ struct TrainingBatch {
   std::vector<at::Tensor> references;  ///< per slot [B, 3, H, W]; empty for text-only batches
   at::Tensor present;                  ///< [B, slots] bool; undefined when there are no slots
   std::vector<std::string> prompts;    ///< B instructions or captions
+  at::Tensor weights;                  ///< [B, 1, H, W] per-pixel loss weights; undefined = uniform
 };
 
 class SampleSource {

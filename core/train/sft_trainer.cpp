@@ -223,7 +223,14 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
     const std::vector<std::string> prompts(batch.prompts.begin() + first, batch.prompts.begin() + first + count);
     auto text = model::encodePrompts(g, prompts);
     auto velocity = g.dit->forward(xt, positions, myTimesteps, text, refs);
-    auto loss = flow::flowMatchingLoss(velocity, x0, noise, flow::lossWeights(c.lossWeighting, myTimesteps));
+    auto weights = flow::lossWeights(c.lossWeighting, myTimesteps);
+    if (batch.weights.defined()) {
+      // Per-pixel weights go through the codec like the image, so each token value gets its pixel's.
+      const auto pixels = part(resized(batch.weights, size)).expand({-1, 3, -1, -1}).to(device);
+      const auto perValue = codec->encode(pixels).tokens;
+      weights = weights.defined() ? perValue * weights.view({-1, 1, 1}) : perValue;
+    }
+    auto loss = flow::flowMatchingLoss(velocity, x0, noise, weights);
     const double value = dist ? dist->average(loss.item<double>()) : loss.item<double>();
     if (!std::isfinite(value)) {
       throw Error("non-finite loss (" + std::to_string(value) + ") at step " + std::to_string(step) +

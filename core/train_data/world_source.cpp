@@ -59,7 +59,7 @@ at::Tensor toModel(const world::Image& image) {  // [3, H, W] float in [-1, 1]
 WorldSourceOptions WorldSourceOptions::fromJson(const nlohmann::json& j, std::int64_t steps, int size) {
   if (!j.is_object()) throw Error("job spec: data.world must be an object", ErrorCode::InvalidArgument);
   for (const auto& [key, value] : j.items()) {
-    static const std::vector<std::string> known = {"t2i", "copy", "single", "multi", "copy_end", "noun_dropout", "split"};
+    static const std::vector<std::string> known = {"t2i", "copy", "single", "multi", "copy_end", "noun_dropout", "subject_weight", "split"};
     if (std::find(known.begin(), known.end(), key) == known.end())
       throw Error("job spec: unknown key data.world." + key, ErrorCode::InvalidArgument);
   }
@@ -71,6 +71,9 @@ WorldSourceOptions WorldSourceOptions::fromJson(const nlohmann::json& j, std::in
   o.copyEnd = j.contains("copy_end") ? number(j, "copy_end", 0) : -1;
   o.nounDropout = number(j, "noun_dropout", 0);
   if (o.nounDropout > 1) throw Error("job spec: data.world.noun_dropout must be at most 1", ErrorCode::InvalidArgument);
+  o.subjectWeight = number(j, "subject_weight", 1);
+  if (o.subjectWeight < 1 || o.subjectWeight > 100)
+    throw Error("job spec: data.world.subject_weight must be in [1, 100]", ErrorCode::InvalidArgument);
   const auto split = j.value("split", std::string("train"));
   if (split == "train") o.split = world::Split::Train;
   else if (split == "all") o.split = std::nullopt;
@@ -83,7 +86,7 @@ WorldSourceOptions WorldSourceOptions::fromJson(const nlohmann::json& j, std::in
 }
 
 nlohmann::json WorldSourceOptions::toJson() const {
-  return {{"t2i", t2i}, {"copy", copy}, {"copy_end", copyEnd}, {"single", single}, {"multi", multi}, {"noun_dropout", nounDropout},
+  return {{"t2i", t2i}, {"copy", copy}, {"copy_end", copyEnd}, {"single", single}, {"multi", multi}, {"noun_dropout", nounDropout}, {"subject_weight", subjectWeight},
           {"split", split ? "train" : "all"}, {"size", size}};
 }
 
@@ -113,8 +116,20 @@ struct WorldSource::Impl {
     return Task::Multi;
   }
 
+  // [1, size, size]: 1 on the background, `subjectWeight` on any subject's pixels.
+  at::Tensor pixelWeights(const world::Rendering& r) const {
+    auto any = at::zeros({options.size, options.size}, at::kBool);
+    for (const auto& s : r.subjects) {
+      if (s.mask.size() != std::size_t(options.size) * std::size_t(options.size)) continue;
+      auto m = at::from_blob(const_cast<std::uint8_t*>(s.mask.data()), {options.size, options.size}, at::kByte);
+      any.logical_or_(m.ne(0));
+    }
+    return (any.to(at::kFloat) * (options.subjectWeight - 1) + 1).unsqueeze(0);
+  }
+
   struct Sample {
     at::Tensor target;
+    at::Tensor weights;
     std::vector<at::Tensor> refs;
     std::string prompt;
   };
@@ -127,7 +142,9 @@ struct WorldSource::Impl {
       req.subjects = 1 + int(rng.below(2));
       auto scene = world::randomScene(catalog, rng, req);
       s.prompt = world::t2iPrompt(scene, catalog, rng);
-      s.target = toModel(renderer.render(scene, rng.next(), options.size).image);
+      const auto rendering = renderer.render(scene, rng.next(), options.size);
+      s.target = toModel(rendering.image);
+      s.weights = pixelWeights(rendering);
       return s;
     }
     req.subjects = task == Task::Multi ? mix.pick(rng.uniform(0, 1), {2, 3, 4}) : 1;
@@ -140,7 +157,9 @@ struct WorldSource::Impl {
       s.prompt = maskNouns(std::move(s.prompt), nouns);
     }
     const auto renderSeed = rng.next();
-    s.target = toModel(renderer.render(scene, renderSeed, options.size).image);
+    const auto rendering = renderer.render(scene, renderSeed, options.size);
+    s.target = toModel(rendering.image);
+    s.weights = pixelWeights(rendering);
     for (int k = 0; k < int(scene.subjects.size()); ++k) {
       world::Scene ref;
       if (task == Task::Copy) {
@@ -174,12 +193,14 @@ train::TrainingBatch WorldSource::batch(std::int64_t step, std::int64_t size) {
     slots = std::max(slots, samples.back().refs.size());
   }
   train::TrainingBatch out;
-  std::vector<at::Tensor> targets;
+  std::vector<at::Tensor> targets, weights;
   for (auto& s : samples) {
     targets.push_back(s.target);
+    weights.push_back(s.weights);
     out.prompts.push_back(s.prompt);
   }
   out.target = at::stack(targets);
+  if (impl_->options.subjectWeight != 1) out.weights = at::stack(weights);
   if (slots > 0) {
     out.present = at::zeros({size, std::int64_t(slots)}, at::kBool);
     for (std::size_t k = 0; k < slots; ++k) {

@@ -84,6 +84,15 @@ class TestFlow : public QObject {
     QVERIFY(sameBytes(flowMatchingLoss(velocity, x0, noise, lossWeights(LossWeighting::Velocity, t)),
                       flowMatchingLoss(velocity, x0, noise)));
     QVERIFY(errorOf([&] { flowMatchingLoss(velocity, x0, noise, at::ones({2})); }));
+    // Per-element weights: a weight map of 2s doubles the loss; a one-hot map picks one error.
+    const auto plainLoss = flowMatchingLoss(velocity, x0, noise).item<float>();
+    QVERIFY(std::abs(flowMatchingLoss(velocity, x0, noise, at::full({3, 4, 5}, 2.f)).item<float>() - 2 * plainLoss) <
+            1e-5f * plainLoss);
+    auto oneHot = at::zeros({3, 4, 5});
+    oneHot[1][2][3] = 60.f;  // numel: the mean then equals that element's squared error
+    const auto e = (velocity - velocityTarget(x0, noise))[1][2][3].item<float>();
+    QVERIFY(std::abs(flowMatchingLoss(velocity, x0, noise, oneHot).item<float>() - e * e) < 1e-4f * (1 + e * e));
+    QVERIFY(errorOf([&] { flowMatchingLoss(velocity, x0, noise, at::ones({3, 4, 4})); }));
   }
 
   void schedules() {

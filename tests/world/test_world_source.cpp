@@ -46,6 +46,7 @@ class TestWorldSource : public QObject {
   void withoutNounDropoutPromptsAreUnchanged();
   void nounDropoutIsValidated();
   void patchRoughnessSeesGrainInsidePatchesOnly();
+  void subjectWeightMarksSubjectPixels();
 
  private:
   std::vector<std::string> prompts(const nlohmann::json& world, std::int64_t step, std::int64_t size);
@@ -130,6 +131,28 @@ void TestWorldSource::patchRoughnessSeesGrainInsidePatchesOnly() {
   QCOMPARE(r[0], 0.0);
   QVERIFY2(r[1] > 0.05 && r[1] < 0.2, std::to_string(r[1]).c_str());
   QVERIFY_THROWS_EXCEPTION(psr::Error, patchRoughness(at::zeros({3, 16, 16}), 4));
+}
+
+void TestWorldSource::subjectWeightMarksSubjectPixels() {
+  const nlohmann::json plain = {{"t2i", 0.5}, {"single", 0.5}, {"split", "all"}};
+  auto weighted = plain;
+  weighted["subject_weight"] = 4;
+  const auto options = WorldSourceOptions::fromJson(weighted, 10, 32);
+  WorldSource a(catalog_, options, psr::train::ReferenceMix::fromJson({{"2", 1.0}}), 9);
+  WorldSource b(catalog_, WorldSourceOptions::fromJson(plain, 10, 32), psr::train::ReferenceMix::fromJson({{"2", 1.0}}), 9);
+  const auto wb = a.batch(2, 6), pb = b.batch(2, 6);
+  QVERIFY(!pb.weights.defined());  // uniform: the plain loss, as before the option existed
+  QVERIFY(wb.weights.defined());
+  QCOMPARE(wb.weights.sizes().vec(), (std::vector<std::int64_t>{6, 1, 32, 32}));
+  QVERIFY(at::equal(wb.target, pb.target));  // the weights draw nothing from the sample's stream
+  // Only 1 (background) and 4 (subject) occur; every sample has some of each.
+  QVERIFY(at::logical_or(wb.weights.eq(1), wb.weights.eq(4)).all().item<bool>());
+  for (std::int64_t i = 0; i < 6; ++i) {
+    const double share = wb.weights[i].eq(4).to(at::kFloat).mean().item<double>();
+    QVERIFY2(share > 0.005 && share < 0.9, std::to_string(share).c_str());
+  }
+  for (const double bad : {0.5, 200.0})
+    QVERIFY_THROWS_EXCEPTION(psr::Error, WorldSourceOptions::fromJson({{"single", 1}, {"subject_weight", bad}}, 10, 16));
 }
 
 QTEST_GUILESS_MAIN(TestWorldSource)
