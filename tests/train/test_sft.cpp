@@ -58,6 +58,23 @@ class PoisonedSource final : public train::SampleSource {
   std::int64_t bad_;
 };
 
+/// A source whose batches carry uniform per-pixel loss weights `w` (as subject_weight's maps do).
+class WeightedSource final : public train::SampleSource {
+ public:
+  WeightedSource(train::SampleSource& inner, float w) : inner_(inner), w_(w) {}
+  train::TrainingBatch batch(std::int64_t step, std::int64_t size) override {
+    auto b = inner_.batch(step, size);
+    b.weights = at::full({b.target.size(0), 1, b.target.size(2), b.target.size(3)}, w_);
+    return b;
+  }
+  std::vector<std::string> corpus() override { return inner_.corpus(); }
+  nlohmann::json describe() const override { return inner_.describe(); }
+
+ private:
+  train::SampleSource& inner_;
+  float w_;
+};
+
 }  // namespace
 
 class TestSft : public QObject {
@@ -263,6 +280,27 @@ class TestSft : public QObject {
     QVERIFY2(std::string(e->what()).find("non-finite loss") != std::string::npos, e->what());
     QVERIFY2(std::string(e->what()).find("step-0000004") != std::string::npos, e->what());
     QCOMPARE(train::latestCheckpoint(root / "run").filename().string(), std::string("step-0000004"));
+  }
+
+  // Per-pixel weights reach the loss through the codec: uniform weights of 3 triple the first
+  // loss of the same step, with and without the x0 weighting.
+  void pixelWeightsScaleTheLoss() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    fs::create_directories(root / "shards");
+    train_fixtures::writeShard(root / "shards" / "shard-00000.safetensors", 6, 16, 4);
+    for (const char* weighting : {"velocity", "x0"}) {
+      auto spec = train_fixtures::tinyJob(root / "shards", root / (std::string("plain-") + weighting), 1);
+      spec["loss_weighting"] = weighting;
+      const auto plainConfig = train::SftConfig::fromJson(spec);
+      train::ShardSource src({root / "shards"}, plainConfig.references, plainConfig.seed);
+      const auto plain = train::runSft(plainConfig, src, {});
+      spec["out"] = (root / (std::string("weighted-") + weighting)).string();
+      WeightedSource weighted(src, 3.f);
+      const auto tripled = train::runSft(train::SftConfig::fromJson(spec), weighted, {});
+      QVERIFY2(std::abs(tripled.firstLoss - 3 * plain.firstLoss) < 1e-5 * plain.firstLoss,
+               (std::to_string(tripled.firstLoss) + " vs 3 x " + std::to_string(plain.firstLoss)).c_str());
+    }
   }
 
   void loraRunTrainsOnlyTheAdapter() {
