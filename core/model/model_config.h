@@ -42,7 +42,9 @@ struct DitConfig {
   /// derived for rectified flow with data std 0.5), also turned into a velocity inside the DiT.
   /// Plain X0 must learn to stop passing its noisy input through at high t; an undertrained
   /// model left that noise in every patch of its samples. Here the skip path is exact at every
-  /// t and F predicts a unit-variance residual (docs/generator.md).
+  /// t and F predicts a unit-variance residual, but at low t that residual is the noise, the
+  /// target x0 prediction avoids: from scratch it sampled pixel noise far longer than x0 did
+  /// (docs/generator.md, "Grain"), so the presets keep X0.
   Prediction prediction = Prediction::Velocity;
 
   std::int64_t headDim() const { return hidden / num_heads; }
