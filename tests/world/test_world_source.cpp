@@ -84,7 +84,7 @@ void TestWorldSource::nounDropoutHidesEveryCategoryNoun() {
     for (const auto& category : catalog_.categories)
       QVERIFY2(!hasWord(text, category.noun), (category.noun + " in: " + text).c_str());
   }
-  // The placeholder reaches the model as the tokenizer's unknown token.
+  // "<unk>" reaches the model as the tokenizer's unknown token.
   const auto tokenizer = psr::model::WordTokenizer::fromCorpus({"the crab is jumping"}, 0);
   const auto ids = tokenizer.encode("Put the <unk> on a beach", 16);
   QCOMPARE(ids.at(3), psr::model::WordTokenizer::kUnk);
