@@ -16,6 +16,7 @@
 #include "store/workspace.h"
 #include "train_data/generator_eval.h"
 #include "train_data/generator_io.h"
+#include "train_data/reference_gain.h"
 #include "world/catalog.h"
 
 namespace psr::cli {
@@ -78,6 +79,43 @@ int runEvalGenerator(CliContext& ctx, const EvalGeneratorArgs& a) {
   return kExitOk;
 }
 
+struct ReferenceGainArgs {
+  std::string model = "sft";
+  train_data::ReferenceGainSettings settings;
+  bool train = false, json = false;
+  int threads = 0;
+};
+
+void printGain(const json& report) {
+  std::printf("%-8s %-6s %-34s %s\n", "task", "t", "image loss with / without (gain)", "subject-pixel loss with / without (gain) [95% CI of difference]");
+  for (const auto& [task, perT] : report["tasks"].items())
+    for (const auto& [t, r] : perT.items()) {
+      const auto& im = r["image"];
+      const auto& su = r["subject"];
+      std::printf("%-8s %-6s %.4f / %.4f (%+.3f)          %.4f / %.4f (%+.3f) [%+.4f, %+.4f]\n", task.c_str(), t.c_str(),
+                  im["with_references"].get<double>(), im["without_references"].get<double>(), im["gain"].get<double>(),
+                  su["with_references"].get<double>(), su["without_references"].get<double>(), su["gain"].get<double>(),
+                  su["difference"]["lo"].get<double>(), su["difference"]["hi"].get<double>());
+    }
+}
+
+int runReferenceGain(CliContext& ctx, ReferenceGainArgs a) {
+  if (a.threads > 0) at::set_num_threads(a.threads);
+  auto ws = ctx.openWorkspace();
+  const auto catalog = world::WorldCatalog::load(*ws);
+  const auto modelDir = train_data::resolveGenerator(a.model);
+  auto generator = model::loadGenerator(modelDir);
+  a.settings.heldout = !a.train;
+  const auto start = std::chrono::steady_clock::now();
+  auto report = train_data::measureReferenceGain(generator, catalog, a.settings);
+  report["model"] = a.model;
+  report["model_path"] = modelDir.string();
+  report["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (a.json) std::cout << report.dump(2) << '\n';
+  else printGain(report);
+  return kExitOk;
+}
+
 }  // namespace
 
 void addEvalCommands(CLI::App& app, CliContext& ctx) {
@@ -97,6 +135,20 @@ void addEvalCommands(CLI::App& app, CliContext& ctx) {
   gen->add_option("--out", a->out, "Also write the JSON report here");
   gen->add_flag("--json", a->json, "Print JSON");
   gen->callback([&ctx, a] { ctx.action = [&ctx, a] { return runEvalGenerator(ctx, *a); }; });
+
+  auto* gain = eval->add_subcommand("reference-gain",
+                                    "Reference-use probe: denoising loss with vs without the references (no sampling)");
+  auto g = std::make_shared<ReferenceGainArgs>();
+  gain->add_option("--model", g->model, "base, sft, rl, a checkpoint folder or a training run");
+  gain->add_option("--tasks", g->settings.tasks, "World tasks: copy single multi");
+  gain->add_option("--t", g->settings.timesteps, "Noise levels (0..1)");
+  gain->add_option("--samples", g->settings.samples, "Scenes per task");
+  gain->add_option("--batch", g->settings.batch, "Scenes per forward");
+  gain->add_option("--seed", g->settings.seed, "Seed of the scenes and the noise");
+  gain->add_flag("--train-split", g->train, "Train-split identities instead of held-out ones");
+  gain->add_option("--threads", g->threads, "Intra-op threads (0 = all cores)");
+  gain->add_flag("--json", g->json, "Print JSON");
+  gain->callback([&ctx, g] { ctx.action = [&ctx, g] { return runReferenceGain(ctx, *g); }; });
 }
 
 }  // namespace psr::cli

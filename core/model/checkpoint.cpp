@@ -172,3 +172,24 @@ Generator loadGenerator(const std::filesystem::path& dir, c10::Device device) {
 }
 
 }  // namespace psr::model
+
+namespace psr::model {
+
+Generator withReferenceCopy(Generator generator) {
+  if (generator.config.dit.reference_copy) return generator;
+  auto config = generator.config;
+  config.dit.reference_copy = true;
+  config.validate();
+  const auto device = generator.dit->img_in->weight.device();
+  Dit dit(config.dit);
+  dit->to(device);
+  at::NoGradGuard noGrad;
+  const auto old = generator.dit->named_parameters();
+  for (auto& p : dit->named_parameters())
+    if (const auto* src = old.find(p.key())) p.value().copy_(*src);
+  generator.dit = dit;
+  generator.config = config;
+  return generator;
+}
+
+}  // namespace psr::model

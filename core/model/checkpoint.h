@@ -51,4 +51,8 @@ void saveGenerator(const std::filesystem::path& dir, const Generator& generator)
 /// Reads a checkpoint folder; the config decides the modules, the weights must match them.
 Generator loadGenerator(const std::filesystem::path& dir, c10::Device device = c10::kCPU);
 
+/// The same generator with the reference pointer head (DitConfig::reference_copy) added,
+/// freshly initialised; every other tensor is copied. A generator that has one is returned as is.
+Generator withReferenceCopy(Generator generator);
+
 }  // namespace psr::model

@@ -85,6 +85,16 @@ at::Tensor referenceSelfMask(const std::vector<std::int64_t>& lengths, const at:
   return segments.unsqueeze(1) == segments.unsqueeze(0);
 }
 
+RopeTables rows(const RopeTables& pe, std::int64_t start, std::int64_t length) {
+  return {pe.cos.narrow(0, start, length), pe.sin.narrow(0, start, length)};
+}
+
+// Per reference token: whether its reference is present, [B, Nr] (undefined = all present).
+at::Tensor tokenPresence(const at::Tensor& present, const std::vector<std::int64_t>& lengths, const at::Device& device) {
+  if (!present.defined()) return {};
+  return present.to(device, at::kBool).index_select(1, referenceSegments(lengths, device));
+}
+
 }  // namespace
 
 ReferenceTokens makeReferenceTokens(const std::vector<at::Tensor>& tokens, const std::vector<ImageGrid>& grids,
@@ -114,6 +124,7 @@ DitImpl::DitImpl(DitConfig config) : config_(std::move(config)) {
   single_blocks = register_module("single_blocks", torch::nn::ModuleList());
   for (std::int64_t i = 0; i < config_.depth_single; ++i) single_blocks->push_back(SingleStreamBlock(config_));
   final_layer = register_module("final_layer", LastLayer(h, config_.in_channels));
+  if (config_.reference_copy) reference_copy = register_module("reference_copy", ReferenceCopy(h, config_.headDim()));
   zeroInitModulation();
 }
 
@@ -204,6 +215,14 @@ at::Tensor DitImpl::toVelocity(const at::Tensor& out, const at::Tensor& img, con
   return (img.to(out.scalar_type()) - out) / t;
 }
 
+at::Tensor DitImpl::output(const at::Tensor& hidden, const at::Tensor& vec, const RopeTables& pe,
+                           const at::Tensor& copyKeys, const at::Tensor& copyValues, const at::Tensor& tokenPresent) {
+  auto out = final_layer->forward(hidden, vec);
+  if (reference_copy && copyKeys.defined())
+    out = reference_copy->mix(out, hidden, pe, copyKeys, copyValues, tokenPresent);
+  return out;
+}
+
 at::Tensor DitImpl::referenceVector() {
   const auto& w = img_in->weight;
   return time_in->forward(timestepEmbedding(at::zeros({1}, w.options())).to(w.scalar_type()));
@@ -252,8 +271,11 @@ at::Tensor DitImpl::forward(const at::Tensor& img, const at::Tensor& imgPosition
     return mergeHeads(compat::attention(applyRope(all.q, pe), applyRope(all.k, pe), all.v, bias));
   };
 
+  // The pointer head reads the reference states that enter the last block, as the cache does.
+  at::Tensor rLast;
   for (const auto& module : *double_blocks) {
     auto& block = *module->as<DoubleStreamBlockImpl>();
+    rLast = r;
     const auto mImg = block.img.mod->forward(vec), mTxt = block.txt.mod->forward(vec);
     std::vector<HeadProjections> parts{block.projectTxt(t, mTxt[0]), block.projectImg(x, mImg[0])};
     std::array<ModulationParams, 2> mRef;
@@ -270,6 +292,7 @@ at::Tensor DitImpl::forward(const at::Tensor& img, const at::Tensor& imgPosition
   std::size_t remaining = single_blocks->size();
   for (const auto& module : *single_blocks) {
     auto& block = *module->as<SingleStreamBlockImpl>();
+    rLast = r;
     const auto m = block.modulation->forward(vec)[0];
     const auto pm = block.project(main, m);
     std::vector<HeadProjections> parts{pm.heads};
@@ -285,7 +308,14 @@ at::Tensor DitImpl::forward(const at::Tensor& img, const at::Tensor& imgPosition
     // Reference tokens are only ever read as keys/values: the last block's update has no reader.
     if (hasRefs && --remaining > 0) r = block.update(r, attn.narrow(1, lt + ni, nr), pr.mlp, mr);
   }
-  return toVelocity(final_layer->forward(main.narrow(1, lt, ni), vec), img, timesteps);
+  at::Tensor copyKeys, copyValues;
+  if (reference_copy && hasRefs) {
+    copyKeys = reference_copy->keys(rLast, rows(pe, lt + ni, nr));
+    copyValues = toBatch(refs.tokens, b);
+  }
+  const auto out = output(main.narrow(1, lt, ni), vec, rows(pe, lt, ni), copyKeys, copyValues,
+                          hasRefs ? tokenPresence(refs.present, refs.lengths, device) : at::Tensor());
+  return toVelocity(out, img, timesteps);
 }
 
 ReferenceCache DitImpl::encodeReferences(const ReferenceTokens& refs) {
@@ -322,6 +352,11 @@ ReferenceCache DitImpl::encodeReferences(const ReferenceTokens& refs) {
     const auto p = block.project(r, m);
     const auto attn = attend(p.heads);
     if (attn.defined()) r = block.update(r, attn, p.mlp, m);
+  }
+  // r now holds the states that entered the last block (its update is skipped above).
+  if (reference_copy) {
+    cache.copyKeys = reference_copy->keys(r, pe);
+    cache.copyValues = refs.tokens;
   }
   return cache;
 }
@@ -374,7 +409,9 @@ at::Tensor DitImpl::forwardCached(const at::Tensor& img, const at::Tensor& imgPo
     const auto p = block.project(main, m);
     main = block.update(main, attend({p.heads}), p.mlp, m);
   }
-  return toVelocity(final_layer->forward(main.narrow(1, lt, ni), vec), img, timesteps);
+  const auto out = output(main.narrow(1, lt, ni), vec, rows(pe, lt, ni), cache.copyKeys, cache.copyValues,
+                          cache.empty() ? at::Tensor() : tokenPresence(present, cache.lengths, device));
+  return toVelocity(out, img, timesteps);
 }
 
 }  // namespace psr::model

@@ -19,6 +19,7 @@
 
 #include "model/dit_blocks.h"
 #include "model/model_config.h"
+#include "model/reference_copy.h"
 #include "model/rope.h"
 #include "model/text_condition.h"
 
@@ -42,6 +43,8 @@ struct ReferenceCache {
   std::vector<at::Tensor> keys;       ///< per block (double, then single): [Bc, H, Nr, D], RoPE applied
   std::vector<at::Tensor> values;     ///< per block: [Bc, H, Nr, D]
   std::vector<std::int64_t> lengths;  ///< tokens of each reference
+  at::Tensor copyKeys;                ///< reference_copy only: [Bc, 2, Nr, D]
+  at::Tensor copyValues;              ///< reference_copy only: the raw reference tokens [Bc, Nr, C]
   bool empty() const { return lengths.empty(); }
 };
 
@@ -71,8 +74,12 @@ class DitImpl : public torch::nn::Module {
   MlpEmbedder time_in{nullptr}, vector_in{nullptr}, guidance_in{nullptr};
   torch::nn::ModuleList double_blocks{nullptr}, single_blocks{nullptr};
   LastLayer final_layer{nullptr};
+  ReferenceCopy reference_copy{nullptr};  ///< only with DitConfig::reference_copy
 
  private:
+  /// final_layer's output, mixed with reference copies when the pointer head exists.
+  at::Tensor output(const at::Tensor& hidden, const at::Tensor& vec, const RopeTables& pe, const at::Tensor& copyKeys,
+                    const at::Tensor& copyValues, const at::Tensor& tokenPresent);
   at::Tensor conditioningVector(const at::Tensor& timesteps, const at::Tensor& pooled, const at::Tensor& guidance);
   at::Tensor referenceVector();
   /// The final layer's output as a velocity (identity unless the config predicts x0).

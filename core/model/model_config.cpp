@@ -133,6 +133,8 @@ void ModelConfig::validate() const {
   }
   require(axes == d.headDim(), name,
           "axes_dim must sum to the head dim " + std::to_string(d.headDim()) + ", got " + std::to_string(axes));
+  require(!d.reference_copy || d.prediction == Prediction::X0, name,
+          "reference_copy needs \"prediction\": \"x0\" (it mixes clean-image predictions)");
   require(inRange(d.max_references, 0, kMaxReferences), name,
           "max_references must be in [0, " + std::to_string(kMaxReferences) + "]");
   require(text.dim == d.context_dim, name, "text.dim must equal dit.context_dim");
@@ -204,7 +206,8 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
          {"vec_dim", d.vec_dim},
          {"positions", positionEncodingName(d.positions)},
          {"max_references", d.max_references},
-         {"prediction", predictionName(d.prediction)}}},
+         {"prediction", predictionName(d.prediction)},
+         {"reference_copy", d.reference_copy}}},
        {"text",
         {{"vocab_size", c.text.vocab_size},
          {"dim", c.text.dim},
@@ -247,6 +250,8 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
     else if (prediction == "x0") c.dit.prediction = Prediction::X0;
     else if (prediction == "preconditioned") c.dit.prediction = Prediction::Preconditioned;
     else throw Error("unknown prediction '" + prediction + "' (velocity, x0 or preconditioned)", ErrorCode::InvalidArgument);
+    // Absent before the pointer head existed: off.
+    c.dit.reference_copy = d.value("reference_copy", false);
     const auto& t = j.at("text");
     readInt(t, "vocab_size", c.text.vocab_size);
     readInt(t, "dim", c.text.dim);
@@ -274,6 +279,7 @@ std::int64_t ditParameterCount(const DitConfig& d) {
   n += d.depth_double * 2 * stream;
   n += d.depth_single * (linear(h, 3 * h + mlp) + linear(h + mlp, h) + 2 * head + linear(h, 3 * h));
   n += linear(h, d.in_channels) + linear(h, 2 * h);
+  if (d.reference_copy) n += 2 * linear(h, 2 * head) + linear(h, 3);
   return n;
 }
 

@@ -46,6 +46,12 @@ struct DitConfig {
   /// target x0 prediction avoids: from scratch it sampled pixel noise far longer than x0 did
   /// (docs/generator.md, "Grain"), so the presets keep X0.
   Prediction prediction = Prediction::Velocity;
+  /// A pointer head after the last block (`reference_copy.*`, model/reference_copy.h): each
+  /// target token attends once more over the reference tokens and may take their raw pixels as
+  /// its clean-image prediction, mixed with final_layer's by a per-token gate. It gives the
+  /// model a path on which copying a reference patch is one attention step, which the plain
+  /// DiT had not learned in ~4,000 CPU steps (docs/generator.md, "Reference use"). X0 only.
+  bool reference_copy = false;
 
   std::int64_t headDim() const { return hidden / num_heads; }
   std::int64_t mlpHidden() const { return static_cast<std::int64_t>(double(hidden) * mlp_ratio); }

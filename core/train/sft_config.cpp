@@ -14,7 +14,7 @@ SftConfig SftConfig::fromJson(const nlohmann::json& j) {
       "kind", "name", "model", "init", "data", "references", "steps", "batch", "lr", "warmup", "min_lr_fraction",
       "weight_decay", "grad_clip", "ema", "lora", "text_dropout", "reference_dropout", "timesteps", "loss_weighting",
       "checkpoint_every", "keep_checkpoints", "sample_every", "sample_count", "sample_steps", "sample_guidance",
-      "log_every", "seed", "threads", "device", "out"};
+      "log_every", "seed", "threads", "device", "out", "add_reference_copy"};
   for (const auto& [key, value] : j.items())
     if (!known.count(key)) throw Error("job spec: unknown key \"" + key + "\"", ErrorCode::InvalidArgument);
   if (j.contains("kind") && j["kind"] != "sft")
@@ -31,6 +31,10 @@ SftConfig SftConfig::fromJson(const nlohmann::json& j) {
   c.init = init;
   if (!c.model && c.init.empty()) throw Error("job spec: give \"model\" (preset or config) or \"init\" (checkpoint)", ErrorCode::InvalidArgument);
   if (c.model && !c.init.empty()) throw Error("job spec: \"model\" and \"init\" exclude each other", ErrorCode::InvalidArgument);
+  readSpecField(j, "add_reference_copy", c.addReferenceCopy);
+  if (c.addReferenceCopy && c.init.empty())
+    throw Error("job spec: \"add_reference_copy\" adds the head to an \"init\" model; a fresh \"model\" sets dit.reference_copy",
+                ErrorCode::InvalidArgument);
   c.data = j.value("data", nlohmann::json());
   if (!c.data.is_object() || c.data.empty()) throw Error("job spec: \"data\" must name shards or the world", ErrorCode::InvalidArgument);
   if (j.contains("references")) c.references = ReferenceMix::fromJson(j["references"]);
@@ -112,6 +116,7 @@ nlohmann::json SftConfig::toJson() const {
                       {"threads", threads}, {"device", device}, {"out", out.string()}};
   if (model) j["model"] = *model;
   else j["init"] = init.string();
+  if (addReferenceCopy) j["add_reference_copy"] = true;
   return j;
 }
 

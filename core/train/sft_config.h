@@ -20,6 +20,9 @@ struct SftConfig {
   std::optional<model::ModelConfig> model;
   /// ... or continue from this generator checkpoint folder (e.g. `base` for the SFT stage).
   std::filesystem::path init;
+  /// With `init`: add the reference pointer head (DitConfig::reference_copy, freshly
+  /// initialised) when the init model has none; the rest of its weights carry over.
+  bool addReferenceCopy = false;
   nlohmann::json data;  ///< {"shards": [paths]} or {"world": {...}} (the CLI builds the source)
   ReferenceMix references = ReferenceMix::fromJson({{"2", 0.9}, {"3", 0.05}, {"4", 0.05}});
   std::int64_t steps = 1000;

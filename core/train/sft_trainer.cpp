@@ -110,8 +110,12 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   // weights from the training state below.
   TrainingModel tm;
   at::manual_seed(c.seed);
-  if (!c.init.empty()) {
+  if (!c.init.empty() && !resume.empty() && c.addReferenceCopy) {
+    // A resumed run restores its (already extended) weights below; it needs the head's shapes.
+    tm.generator = model::loadGenerator(resume, device);
+  } else if (!c.init.empty()) {
     tm.generator = model::loadGenerator(c.init, device);
+    if (c.addReferenceCopy) tm.generator = model::withReferenceCopy(std::move(tm.generator));
   } else if (!resume.empty()) {
     tm.generator = model::loadGenerator(resume, device);
   } else {

@@ -15,7 +15,8 @@
 // (which CTest's model_python_twin_parity runs), not a test by itself.
 //   twin_dump CONFIG OUT_DIR [--batch B] [--seed S] [--threads T] [--time N] [--positions P]
 // (--positions frame-wise|uno-offset overrides the preset's reference position encoding; a CONFIG
-// of the form PRESET+preconditioned uses the preconditioned x0 parametrisation.)
+// of the form PRESET+preconditioned uses the preconditioned x0 parametrisation, PRESET+copy x0 with
+// the reference pointer head.)
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -169,12 +170,19 @@ int main(int argc, char** argv) {
   try {
     const auto opt = parse(argc, argv);
     if (opt.threads > 0) at::set_num_threads(opt.threads);
-    // "PRESET+preconditioned" switches the preset to the preconditioned x0 parametrisation.
-    const std::string suffix = "+preconditioned";
-    const bool preconditioned = opt.config.size() > suffix.size() &&
-                                opt.config.compare(opt.config.size() - suffix.size(), suffix.size(), suffix) == 0;
-    auto config = modelPreset(preconditioned ? opt.config.substr(0, opt.config.size() - suffix.size()) : opt.config);
+    // "PRESET+preconditioned" switches the preset to the preconditioned x0 parametrisation,
+    // "PRESET+copy" to x0 with the reference pointer head.
+    const auto endsWith = [&](const std::string& suffix) {
+      return opt.config.size() > suffix.size() &&
+             opt.config.compare(opt.config.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    const bool preconditioned = endsWith("+preconditioned"), copy = endsWith("+copy");
+    auto config = modelPreset(opt.config.substr(0, opt.config.find('+')));
     if (preconditioned) config.dit.prediction = Prediction::Preconditioned;
+    if (copy) {
+      config.dit.prediction = Prediction::X0;
+      config.dit.reference_copy = true;
+    }
     if (!opt.positions.empty()) {
       if (opt.positions != "frame-wise" && opt.positions != "uno-offset")
         usage("--positions: frame-wise or uno-offset");

@@ -303,6 +303,63 @@ class TestSft : public QObject {
     }
   }
 
+  // `add_reference_copy` puts a fresh pointer head on an init model (x0 only), trains it with
+  // the rest and resumes bit-exactly like any run.
+  void addedPointerHeadTrainsAndResumesExactly() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    fs::create_directories(root / "shards");
+    train_fixtures::writeShard(root / "shards" / "shard-00000.safetensors", 8, 16, 2);
+    auto x0 = model::modelPreset("tiny");
+    x0.dit.prediction = model::Prediction::X0;
+    auto initSpec = train_fixtures::tinyJob(root / "shards", root / "init", 2);
+    initSpec["model"] = x0;
+    auto initConfig = train::SftConfig::fromJson(initSpec);
+    train::ShardSource initSrc({root / "shards"}, initConfig.references, initConfig.seed);
+    train::runSft(initConfig, initSrc, {});
+    const auto init = train::latestCheckpoint(root / "init");
+
+    auto spec = train_fixtures::tinyJob(root / "shards", root / "a", 6);
+    spec.erase("model");
+    spec["init"] = init.string();
+    spec["add_reference_copy"] = true;
+    const auto full = train::SftConfig::fromJson(spec);
+    QCOMPARE(train::SftConfig::fromJson(full.toJson()).toJson(), full.toJson());
+    train::ShardSource srcA({root / "shards"}, full.references, full.seed);
+    train::runSft(full, srcA, {});
+    spec["out"] = (root / "b").string();
+    const auto part = train::SftConfig::fromJson(spec);
+    train::ShardSource srcB({root / "shards"}, part.references, part.seed);
+    train::SftHooks hooks;
+    hooks.onMetrics = [&](std::int64_t step, std::int64_t, const std::map<std::string, double>&) {
+      if (step == 3) hooks.cancel.cancel();
+    };
+    QVERIFY(train::runSft(part, srcB, hooks).cancelled);
+    QCOMPARE(train::runSft(part, srcB, {}).resumedFrom, 3);
+    const auto sa = tensor::loadTensors(train::latestCheckpoint(root / "a") / "train_state.safetensors");
+    const auto sb = tensor::loadTensors(train::latestCheckpoint(root / "b") / "train_state.safetensors");
+    QCOMPARE(sa.size(), sb.size());
+    std::size_t head = 0;
+    for (const auto& [name, t] : sa) {
+      QVERIFY2(sameBytes(t, sb.at(name)), name.c_str());
+      if (name.find("reference_copy.") != std::string::npos) ++head;
+    }
+    QVERIFY(head > 0);
+    const auto g = model::loadGenerator(train::latestCheckpoint(root / "a"));
+    QVERIFY(g.config.dit.reference_copy);
+    // The head trained: its gate left the initial bias.
+    const auto bias = g.dit->reference_copy->gate->bias;
+    QVERIFY(!at::allclose(bias, at::tensor({0.0f, -3.7f, -3.7f}) / 8.0));
+    // Without init, or on a velocity model, the request is refused with the reason.
+    auto fresh = spec;
+    fresh.erase("init");
+    fresh["model"] = "tiny";
+    auto e = errorOf([&] { train::SftConfig::fromJson(fresh); });
+    QVERIFY(e && std::string(e->what()).find("add_reference_copy") != std::string::npos);
+    e = errorOf([&] { model::withReferenceCopy(model::createGenerator(model::modelPreset("tiny"), *g.tokenizer)); });
+    QVERIFY2(e && std::string(e->what()).find("x0") != std::string::npos, e ? e->what() : "no error");
+  }
+
   void loraRunTrainsOnlyTheAdapter() {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();

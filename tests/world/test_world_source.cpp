@@ -1,8 +1,12 @@
-// The generator's world-rendered training data (core/train_data/world_source): task mix and
-// noun dropout, on the hermetic fixture world (no artwork download, no LibTorch model).
+// The generator's world-rendered training data (core/train_data/world_source): task mix, noun
+// dropout, subject weights, patch roughness and the reference-use probe (with tiny untrained
+// models), on the hermetic fixture world (no artwork download).
 // ATen before Qt: Qt's `slots` macro breaks LibTorch's headers.
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+
+#include "model/checkpoint.h"  // LibTorch modules: before Qt too
+#include "model/model_config.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -17,6 +21,7 @@
 #include "model/tokenizer.h"
 #include "store/workspace.h"
 #include "train_data/patch_roughness.h"
+#include "train_data/reference_gain.h"
 #include "train_data/world_source.h"
 #include "world/asset_import.h"
 #include "world/catalog.h"
@@ -47,6 +52,7 @@ class TestWorldSource : public QObject {
   void nounDropoutIsValidated();
   void patchRoughnessSeesGrainInsidePatchesOnly();
   void subjectWeightMarksSubjectPixels();
+  void referenceGainSeparatesCopyingFromIgnoring();
 
  private:
   std::vector<std::string> prompts(const nlohmann::json& world, std::int64_t step, std::int64_t size);
@@ -153,6 +159,59 @@ void TestWorldSource::subjectWeightMarksSubjectPixels() {
   }
   for (const double bad : {0.5, 200.0})
     QVERIFY_THROWS_EXCEPTION(psr::Error, WorldSourceOptions::fromJson({{"single", 1}, {"subject_weight", bad}}, 10, 16));
+}
+
+
+// The reference-use probe: a fresh model (adaLN-zero: its output ignores every input) gains
+// exactly nothing from its references, and a pointer head forced to copy the reference patch
+// at the same place predicts the subject pixels of the in-place copy task far better with them.
+void TestWorldSource::referenceGainSeparatesCopyingFromIgnoring() {
+  auto config = psr::model::modelPreset("tiny");
+  config.dit.prediction = psr::model::Prediction::X0;
+  WorldSource source(catalog_, WorldSourceOptions{}, psr::train::ReferenceMix::fromJson({{"2", 1.0}}), 3);
+  const auto tokenizer = psr::model::WordTokenizer::fromCorpus(source.corpus(), 256);
+  psr::train_data::ReferenceGainSettings s;
+  s.tasks = {"copy", "single"};
+  s.timesteps = {0.5};
+  s.samples = 8;
+  s.batch = 4;
+  s.heldout = false;  // the fixture world's few categories may hold none out
+  s.bootstrap = 50;
+
+  auto fresh = psr::model::createGenerator(config, tokenizer);
+  const auto ignoring = psr::train_data::measureReferenceGain(fresh, catalog_, s);
+  for (const char* task : {"copy", "single"}) {
+    const auto& r = ignoring["tasks"][task]["0.50"];
+    QCOMPARE(r["image"]["with_references"].get<double>(), r["image"]["without_references"].get<double>());
+    QCOMPARE(r["subject"]["gain"].get<double>(), 0.0);
+    QVERIFY(r["subject"]["without_references"].get<double>() > 0);
+  }
+
+  auto copying = psr::model::withReferenceCopy(psr::model::createGenerator(config, tokenizer));
+  {
+    at::NoGradGuard noGrad;
+    auto& head = *copying.dit->reference_copy;
+    head.query->weight.zero_();
+    head.key->weight.zero_();  // constant queries and keys: the positional head matches places only
+    head.gate->weight.zero_();
+    head.gate->bias.copy_(at::tensor({-30.0f, 30.0f, -30.0f}));
+  }
+  const auto report = psr::train_data::measureReferenceGain(copying, catalog_, s);
+  const auto& copy = report["tasks"]["copy"]["0.50"]["subject"];
+  QVERIFY2(copy["gain"].get<double>() > 0.5, copy.dump().c_str());
+  QVERIFY(copy["difference"]["lo"].get<double>() > 0);
+  QCOMPARE(report["split"].get<std::string>(), std::string("train"));
+  const auto err = [&] {
+    try {
+      auto bad = s;
+      bad.tasks = {"paste"};
+      psr::train_data::measureReferenceGain(copying, catalog_, bad);
+    } catch (const psr::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  }();
+  QVERIFY2(err.find("copy, single or multi") != std::string::npos, err.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestWorldSource)

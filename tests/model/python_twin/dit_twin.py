@@ -244,6 +244,38 @@ class LastLayer(nn.Module):
         return self.linear(modulate(x, shift, scale))
 
 
+class ReferenceCopy(nn.Module):
+    """The reference pointer head (DitConfig::reference_copy): a positional (RoPE) and a content
+    single-head attention from the target's last hidden states over the references' states that
+    entered the last block, reading their raw tokens, mixed with final_layer's x0 by a gate."""
+    GATE_SCALE = 8.0
+
+    def __init__(self, hidden, head_dim):
+        super().__init__()
+        self.head_dim = head_dim
+        self.query = Linear(hidden, 2 * head_dim)
+        self.key = Linear(hidden, 2 * head_dim)
+        self.gate = Linear(hidden, 3)
+
+    def heads(self, lin, x, cos, sin):
+        y = lin(layer_norm(x)).unflatten(-1, (2, self.head_dim)).transpose(1, 2)  # [B, 2, L, D]
+        return torch.cat([apply_rope(y[:, :1], cos, sin), y[:, 1:]], dim=1)
+
+    def forward(self, x0, hidden, img_rope, ref_hidden, ref_rope, ref_tokens, token_present):
+        b = x0.shape[0]
+        q = self.heads(self.query, hidden, *img_rope)
+        k = self.heads(self.key, ref_hidden, *ref_rope)
+        logits = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(self.head_dim)  # [B, 2, N, Nr]
+        g = self.gate(layer_norm(hidden)) * self.GATE_SCALE
+        if token_present is not None:
+            logits = logits.masked_fill(~token_present[:, None, None, :], -1e4)
+            none = ~token_present.any(dim=1)
+            g = g.masked_fill(none[:, None, None] & torch.tensor([False, True, True]), float("-inf"))
+        copies = torch.matmul(torch.softmax(logits, dim=-1), ref_tokens.expand(b, -1, -1)[:, None])
+        w = torch.softmax(g, dim=-1)
+        return x0 * w[..., 0:1] + copies[:, 0] * w[..., 1:2] + copies[:, 1] * w[..., 2:3]
+
+
 def mlp_width(cfg):
     return int(float(cfg["hidden"]) * cfg["mlp_ratio"])
 
@@ -290,6 +322,8 @@ class DiT(nn.Module):
         self.double_blocks = nn.ModuleList([DoubleStreamBlock(cfg) for _ in range(cfg["depth_double"])])
         self.single_blocks = nn.ModuleList([SingleStreamBlock(cfg) for _ in range(cfg["depth_single"])])
         self.final_layer = LastLayer(h, cfg["in_channels"])
+        if cfg.get("reference_copy", False):
+            self.reference_copy = ReferenceCopy(h, h // cfg["num_heads"])
 
     def forward(self, img, img_positions, timesteps, txt, pooled, txt_mask=None, ref_tokens=None,
                 ref_positions=None, ref_lengths=(), ref_present=None, guidance=None):
@@ -325,7 +359,9 @@ class DiT(nn.Module):
             v = torch.cat([g[2] for g in groups], dim=2)
             return merge_heads(attention(q, k, v, bias))
 
+        r_last = None  # the reference states entering the last block (the pointer head's keys)
         for block in self.double_blocks:
+            r_last = r if has_refs else None
             m_img, m_txt = block.img_mod(vec), block.txt_mod(vec)
             groups = [block.project("txt", t, m_txt), block.project("img", x, m_img)]
             if has_refs:
@@ -339,6 +375,7 @@ class DiT(nn.Module):
 
         main = torch.cat([t, x], dim=1)
         for i, block in enumerate(self.single_blocks):
+            r_last = r if has_refs else None
             m = block.modulation(vec)
             heads, mlp = block.project(main, m)
             groups = [heads]
@@ -352,6 +389,13 @@ class DiT(nn.Module):
                 r = block.update(r, out[:, lt + ni:], ref_mlp, m_ref)
 
         pred = self.final_layer(main[:, lt:], vec)
+        if cfg.get("reference_copy", False) and has_refs:
+            present = None
+            if ref_present is not None:
+                segments = torch.cat([torch.full((n,), k) for k, n in enumerate(ref_lengths)])
+                present = ref_present[:, segments]
+            pred = self.reference_copy(pred, main[:, lt:], (cos[lt:lt + ni], sin[lt:lt + ni]), r_last,
+                                       (cos[lt + ni:], sin[lt + ni:]), ref_tokens, present)
         if cfg.get("prediction", "velocity") == "velocity":
             return pred
         if pre:
