@@ -31,7 +31,7 @@ struct EvalGeneratorArgs {
   std::uint64_t seed = 20260;
   std::int64_t steps = 20;
   double guidance = 3.0;
-  bool json = false;
+  bool json = false, crop = false;
 };
 
 void printSummary(const json& report) {
@@ -64,6 +64,7 @@ int runEvalGenerator(CliContext& ctx, const EvalGeneratorArgs& a) {
   s.steps = a.steps;
   s.guidance = a.guidance;
   s.batch = a.batch;
+  s.cropReferences = a.crop;
   InterruptGuard guard(s.cancel);
   s.progress = [](long long done, long long total) {
     std::cerr << json{{"done", done}, {"total", total}}.dump() << std::endl;
@@ -133,6 +134,7 @@ void addEvalCommands(CLI::App& app, CliContext& ctx) {
   gen->add_option("--perception-models", a->perceptionDir, "Perception models folder");
   gen->add_option("--threads", a->threads, "Intra-op threads (0 = all cores)");
   gen->add_option("--out", a->out, "Also write the JSON report here");
+  gen->add_flag("--crop-references", a->crop, "Give the model its references cut to their subject");
   gen->add_flag("--json", a->json, "Print JSON");
   gen->callback([&ctx, a] { ctx.action = [&ctx, a] { return runEvalGenerator(ctx, *a); }; });
 
@@ -146,6 +148,7 @@ void addEvalCommands(CLI::App& app, CliContext& ctx) {
   gain->add_option("--batch", g->settings.batch, "Scenes per forward");
   gain->add_option("--seed", g->settings.seed, "Seed of the scenes and the noise");
   gain->add_flag("--train-split", g->train, "Train-split identities instead of held-out ones");
+  gain->add_flag("--crop-references", g->settings.cropReferences, "References cut to their subject");
   gain->add_option("--threads", g->threads, "Intra-op threads (0 = all cores)");
   gain->add_flag("--json", g->json, "Print JSON");
   gain->callback([&ctx, g] { ctx.action = [&ctx, g] { return runReferenceGain(ctx, *g); }; });

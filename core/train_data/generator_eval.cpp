@@ -12,6 +12,7 @@
 #include "perceive_data/image_tensor.h"
 #include "perceive_data/world_vocabulary.h"
 #include "train_data/patch_roughness.h"
+#include "train_data/reference_crop.h"
 #include "world/prompts.h"
 #include "world/renderer.h"
 #include "world/rng.h"
@@ -79,7 +80,7 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
   const auto size = generator.config.codec.image_size;
   json out = json::object();
   out["settings"] = {{"samples", s.samples}, {"seed", s.seed}, {"steps", s.steps}, {"guidance", s.guidance},
-                     {"split", "heldout"}, {"psr_mode", "official"}};
+                     {"split", "heldout"}, {"psr_mode", "official"}, {"crop_references", s.cropReferences}};
   const long long total = (long long)s.samples * (long long)s.subjectCounts.size();
   long long done = 0;
   json subsets = json::object();
@@ -110,8 +111,11 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
         oracle.push_back(toModel(renderer.render(scene, rng.next(), int(size)).image));
         perceive::RewardRequest request;
         for (int k = 0; k < count; ++k) {
-          auto ref = toModel(renderer.render(world::makeReferenceScene(scene, k, catalog, rng), rng.next(), int(size)).image);
-          refSlots[std::size_t(k)].push_back(ref);
+          const auto rendered = renderer.render(world::makeReferenceScene(scene, k, catalog, rng), rng.next(), int(size));
+          auto ref = toModel(rendered.image);
+          refSlots[std::size_t(k)].push_back(s.cropReferences && !rendered.subjects.empty()
+                                                  ? cropToSubject(ref, rendered.subjects.front().box)
+                                                  : ref);
           request.references.push_back(std::int64_t(refRows.size()));
           refRows.push_back(ref);
           request.categories.push_back(index.categoryOf(catalog, scene.subjects[std::size_t(k)].identity));

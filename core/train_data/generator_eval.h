@@ -27,6 +27,9 @@ struct GeneratorEvalSettings {
   double guidance = 3.0;
   int batch = 16;
   int bootstrap = 1000;
+  /// The model sees its references cut to their subject (train_data/reference_crop.h), for
+  /// models trained so; the PSR scorer always gets the uncropped references.
+  bool cropReferences = false;
   CancellationToken cancel;
   std::function<void(long long done, long long total)> progress;
 };

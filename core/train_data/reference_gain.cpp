@@ -15,7 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-WorldSourceOptions taskOptions(const std::string& task, bool heldout, int size) {
+WorldSourceOptions taskOptions(const std::string& task, bool heldout, bool crop, int size) {
   WorldSourceOptions o;
   o.t2i = o.copy = o.single = o.multi = 0;
   if (task == "copy") o.copy = 1;
@@ -26,6 +26,7 @@ WorldSourceOptions taskOptions(const std::string& task, bool heldout, int size) 
   o.subjectWeight = 2;
   o.split = heldout ? world::Split::Heldout : world::Split::Train;
   o.size = size;
+  o.referenceCrop = crop;
   return o;
 }
 
@@ -73,7 +74,7 @@ json measureReferenceGain(model::Generator& generator, const world::WorldCatalog
   const auto positions = model::gridPositions(grid, 0);
   json report = json::object();
   for (const auto& task : s.tasks) {
-    WorldSource source(catalog, taskOptions(task, s.heldout, int(size)), train::ReferenceMix::fromJson({{"2", 0.34}, {"3", 0.33}, {"4", 0.33}}), s.seed);
+    WorldSource source(catalog, taskOptions(task, s.heldout, s.cropReferences, int(size)), train::ReferenceMix::fromJson({{"2", 0.34}, {"3", 0.33}, {"4", 0.33}}), s.seed);
     json perT = json::object();
     for (const double t : s.timesteps) {
       Losses with, without;
@@ -103,7 +104,8 @@ json measureReferenceGain(model::Generator& generator, const world::WorldCatalog
     }
     report[task] = perT;
   }
-  return {{"tasks", report}, {"samples", s.samples}, {"split", s.heldout ? "heldout" : "train"}, {"seed", s.seed}};
+  return {{"tasks", report}, {"samples", s.samples}, {"split", s.heldout ? "heldout" : "train"}, {"seed", s.seed},
+          {"crop_references", s.cropReferences}};
 }
 
 }  // namespace psr::train_data

@@ -26,6 +26,7 @@ struct ReferenceGainSettings {
   int batch = 16;
   std::uint64_t seed = 20260;
   bool heldout = true;  ///< held-out identities (false: train split)
+  bool cropReferences = false;  ///< references cut to their subject (as a model trained so sees them)
   int bootstrap = 1000;
 };
 

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "perceive_data/image_tensor.h"
 #include "train/step_rng.h"
+#include "train_data/reference_crop.h"
 #include "world/prompts.h"
 #include "world/renderer.h"
 #include "world/rng.h"
@@ -59,7 +60,7 @@ at::Tensor toModel(const world::Image& image) {  // [3, H, W] float in [-1, 1]
 WorldSourceOptions WorldSourceOptions::fromJson(const nlohmann::json& j, std::int64_t steps, int size) {
   if (!j.is_object()) throw Error("job spec: data.world must be an object", ErrorCode::InvalidArgument);
   for (const auto& [key, value] : j.items()) {
-    static const std::vector<std::string> known = {"t2i", "copy", "single", "multi", "copy_end", "noun_dropout", "subject_weight", "split"};
+    static const std::vector<std::string> known = {"t2i", "copy", "single", "multi", "copy_end", "noun_dropout", "subject_weight", "reference_crop", "split"};
     if (std::find(known.begin(), known.end(), key) == known.end())
       throw Error("job spec: unknown key data.world." + key, ErrorCode::InvalidArgument);
   }
@@ -74,6 +75,10 @@ WorldSourceOptions WorldSourceOptions::fromJson(const nlohmann::json& j, std::in
   o.subjectWeight = number(j, "subject_weight", 1);
   if (o.subjectWeight < 1 || o.subjectWeight > 100)
     throw Error("job spec: data.world.subject_weight must be in [1, 100]", ErrorCode::InvalidArgument);
+  if (j.contains("reference_crop")) {
+    if (!j["reference_crop"].is_boolean()) throw Error("job spec: data.world.reference_crop must be true or false", ErrorCode::InvalidArgument);
+    o.referenceCrop = j["reference_crop"].get<bool>();
+  }
   const auto split = j.value("split", std::string("train"));
   if (split == "train") o.split = world::Split::Train;
   else if (split == "all") o.split = std::nullopt;
@@ -87,7 +92,7 @@ WorldSourceOptions WorldSourceOptions::fromJson(const nlohmann::json& j, std::in
 
 nlohmann::json WorldSourceOptions::toJson() const {
   return {{"t2i", t2i}, {"copy", copy}, {"copy_end", copyEnd}, {"single", single}, {"multi", multi}, {"noun_dropout", nounDropout}, {"subject_weight", subjectWeight},
-          {"split", split ? "train" : "all"}, {"size", size}};
+          {"reference_crop", referenceCrop}, {"split", split ? "train" : "all"}, {"size", size}};
 }
 
 struct WorldSource::Impl {
@@ -170,7 +175,13 @@ struct WorldSource::Impl {
       } else {
         ref = world::makeReferenceScene(scene, k, catalog, rng);
       }
-      s.refs.push_back(toModel(renderer.render(ref, rng.next(), options.size).image));
+      const auto rendered = renderer.render(ref, rng.next(), options.size);
+      auto image = toModel(rendered.image);
+      // The reference scene's subject k (copy: the whole scene) or its only subject.
+      const auto& subjects = rendered.subjects;
+      if (options.referenceCrop && !subjects.empty())
+        image = cropToSubject(image, subjects[std::min<std::size_t>(task == Task::Copy ? std::size_t(k) : 0, subjects.size() - 1)].box);
+      s.refs.push_back(image);
     }
     return s;
   }

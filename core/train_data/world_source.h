@@ -11,7 +11,8 @@
 // token, so the subject's look has to come from its reference (as for held-out categories).
 // `subject_weight` > 1 weights the loss on the target's subject pixels (their exact masks) by
 // that factor: subjects cover a small share of a 64 px scene, and the background dominates the
-// plain loss.
+// plain loss. `reference_crop` cuts every reference to its subject's box (the renderer's own),
+// as the Compose panel's crop or a detector would.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@ struct WorldSourceOptions {
   double t2i = 0.3, copy = 0.3, single = 0.4, multi = 0.0;
   double nounDropout = 0;  ///< share of reference tasks whose category nouns become <unk>
   double subjectWeight = 1;  ///< loss weight of the target's subject pixels (background: 1)
+  bool referenceCrop = false;  ///< references cut to their subject (train_data/reference_crop.h)
   double copyEnd = -1;  ///< the copy share at the last step (< 0: constant)
   std::int64_t steps = 1;  ///< the run's length, for the curriculum
   std::optional<world::Split> split = world::Split::Train;

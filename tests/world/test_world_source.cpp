@@ -21,6 +21,7 @@
 #include "model/tokenizer.h"
 #include "store/workspace.h"
 #include "train_data/patch_roughness.h"
+#include "train_data/reference_crop.h"
 #include "train_data/reference_gain.h"
 #include "train_data/world_source.h"
 #include "world/asset_import.h"
@@ -53,6 +54,8 @@ class TestWorldSource : public QObject {
   void patchRoughnessSeesGrainInsidePatchesOnly();
   void subjectWeightMarksSubjectPixels();
   void referenceGainSeparatesCopyingFromIgnoring();
+  void cropToSubjectFillsTheFrame();
+  void referenceCropReachesTheBatch();
 
  private:
   std::vector<std::string> prompts(const nlohmann::json& world, std::int64_t step, std::int64_t size);
@@ -212,6 +215,43 @@ void TestWorldSource::referenceGainSeparatesCopyingFromIgnoring() {
     return std::string();
   }();
   QVERIFY2(err.find("copy, single or multi") != std::string::npos, err.c_str());
+}
+
+// A 10 x 6 px red box at the canvas edge: the square crop (side 12 with a 10 % margin) moves
+// inside the image, keeps the box whole, and the box fills most of the resized frame.
+void TestWorldSource::cropToSubjectFillsTheFrame() {
+  auto image = at::zeros({3, 32, 32});
+  image[0].narrow(0, 1, 6).narrow(1, 22, 10).fill_(1.0f);  // rows 1..6, columns 22..31
+  const w::PixelBox box{22, 1, 32, 7};
+  const auto crop = psr::train_data::cropToSubject(image, box);
+  QCOMPARE(crop.sizes(), image.sizes());
+  const double share = crop[0].gt(0.5).to(at::kFloat).mean().item<double>();
+  // 60 of the crop's 144 pixels are red: ~42 % of the frame (the input had 6 %).
+  QVERIFY2(share > 0.35 && share < 0.5, std::to_string(share).c_str());
+  QVERIFY(crop[0][16][31].item<float>() > 0.5f);  // the box reaches the right edge of the crop
+  QVERIFY(crop[0][31][0].item<float>() < 0.5f);   // and not the bottom rows
+  QVERIFY(at::equal(psr::train_data::cropToSubject(image, w::PixelBox{}), image));
+}
+
+void TestWorldSource::referenceCropReachesTheBatch() {
+  const nlohmann::json plain = {{"t2i", 0}, {"copy", 0}, {"single", 1}, {"split", "all"}};
+  auto cropped = plain;
+  cropped["reference_crop"] = true;
+  const auto mix = psr::train::ReferenceMix::fromJson({{"2", 1.0}});
+  WorldSource a(catalog_, WorldSourceOptions::fromJson(plain, 10, 32), mix, 4);
+  WorldSource b(catalog_, WorldSourceOptions::fromJson(cropped, 10, 32), mix, 4);
+  const auto ba = a.batch(0, 4), bb = b.batch(0, 4);
+  QVERIFY(at::equal(ba.target, bb.target));  // same scenes, only the references differ
+  QVERIFY(!at::equal(ba.references[0], bb.references[0]));
+  QVERIFY(b.describe()["tasks"]["reference_crop"].get<bool>());
+  auto bad = plain;
+  bad["reference_crop"] = "yes";
+  try {
+    WorldSourceOptions::fromJson(bad, 10, 32);
+    QFAIL("a non-boolean reference_crop was accepted");
+  } catch (const psr::Error& e) {
+    QVERIFY(std::string(e.what()).find("reference_crop") != std::string::npos);
+  }
 }
 
 QTEST_GUILESS_MAIN(TestWorldSource)

@@ -1,0 +1,19 @@
+#pragma once
+// References cropped to their subject. The world renders a reference as the subject alone in
+// another context: somewhere in the other half of the canvas, at the other size. A crop makes
+// the reference frame the subject itself, so a target patch relates to the reference by its
+// place inside the target's subject box (one scale and offset per subject) rather than by an
+// arbitrary offset, and every reference token describes the subject, not the background.
+// This is what the Compose panel's optional crop and a detector's box give a user's images.
+#include <ATen/core/Tensor.h>
+
+#include "world/image.h"
+
+namespace psr::train_data {
+
+/// `image` [3, S, S] (any range) cut to a square around `box` (pixels), enlarged by `margin`
+/// of the box's longer side on each side, shifted to lie inside the image, and resized
+/// (bilinear) back to S x S. An empty box returns the image unchanged.
+at::Tensor cropToSubject(const at::Tensor& image, const world::PixelBox& box, double margin = 0.1);
+
+}  // namespace psr::train_data
