@@ -28,9 +28,10 @@ ReferenceCopyImpl::ReferenceCopyImpl(std::int64_t hidden, std::int64_t headDim) 
   gate = register_module("gate", torch::nn::Linear(hidden, 3));
   at::NoGradGuard noGrad;
   // The positional head starts as an in-place copy: equal constant query and key biases make
-  // q·R(Δ)k = c²·Σ cos(θ Δ) peak at zero offset, and c = 4 makes that peak sharp (a neighbour
-  // one patch away gets ~e^-2.6 of the weight, reference 2 at the same place ~e^-4.5 of
-  // reference 1's). Learning such biases from the default init took thousands of steps.
+  // q·R(Δ)k = c²·Σ cos(θ Δ) peak at zero offset, and c = 4 makes that peak sharp (in the
+  // default config a neighbour one patch away gets ~e^-2.6 of the weight, reference 2 at the
+  // same place ~e^-4.5 of reference 1's). From the default init, 400 steps of copy training
+  // did not learn it (docs/generator.md, "Reference use").
   const auto positional = at::full({headDim}, kPositionalBias);
   query->bias.narrow(0, 0, headDim).copy_(positional);
   key->bias.narrow(0, 0, headDim).copy_(positional);
