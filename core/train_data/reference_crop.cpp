@@ -1,23 +1,24 @@
 #include "train_data/reference_crop.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <ATen/ATen.h>
+
+#include "perceive/image_ops.h"
 
 namespace psr::train_data {
 
 at::Tensor cropToSubject(const at::Tensor& image, const world::PixelBox& box, double margin) {
   if (box.empty()) return image;
   const auto h = image.size(1), w = image.size(2);
-  const auto limit = std::min(h, w);
-  const double longer = std::max(box.width(), box.height());
-  const auto side = std::min<std::int64_t>(limit, std::max<std::int64_t>(1, std::llround(longer * (1 + 2 * margin))));
-  const double cx = 0.5 * (box.x0 + box.x1), cy = 0.5 * (box.y0 + box.y1);
-  const auto x0 = std::clamp<std::int64_t>(std::llround(cx - side / 2.0), 0, w - side);
-  const auto y0 = std::clamp<std::int64_t>(std::llround(cy - side / 2.0), 0, h - side);
-  const auto crop = image.narrow(1, y0, side).narrow(2, x0, side).unsqueeze(0).to(at::kFloat);
-  return at::upsample_bilinear2d(crop, {h, w}, false).squeeze(0).to(image.scalar_type());
+  // The perception models' square box, shifted (not padded) to lie inside the image.
+  const auto square = perceive::squareBoxes(at::tensor({float(box.x0), float(box.y0), float(box.x1), float(box.y1)}).view({1, 4}), margin);
+  const double side = std::min({square[0][2].item<double>() - square[0][0].item<double>(), double(h), double(w)});
+  const double x0 = std::clamp(square[0][0].item<double>(), 0.0, double(w) - side);
+  const double y0 = std::clamp(square[0][1].item<double>(), 0.0, double(h) - side);
+  const auto inside = at::tensor({float(x0), float(y0), float(x0 + side), float(y0 + side)}).view({1, 4});
+  const auto crop = perceive::cropAndResize(image.unsqueeze(0).to(at::kFloat), inside, at::zeros({1}, at::kLong), h);
+  return crop.squeeze(0).to(image.scalar_type());
 }
 
 }  // namespace psr::train_data

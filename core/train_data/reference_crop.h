@@ -13,7 +13,7 @@ namespace psr::train_data {
 
 /// `image` [3, S, S] (any range) cut to a square around `box` (pixels), enlarged by `margin`
 /// of the box's longer side on each side, shifted to lie inside the image, and resized
-/// (bilinear) back to S x S. An empty box returns the image unchanged.
+/// (bilinear, `perceive::cropAndResize`) back to S x S. An empty box returns the image unchanged.
 at::Tensor cropToSubject(const at::Tensor& image, const world::PixelBox& box, double margin = 0.1);
 
 }  // namespace psr::train_data

@@ -177,10 +177,8 @@ struct WorldSource::Impl {
       }
       const auto rendered = renderer.render(ref, rng.next(), options.size);
       auto image = toModel(rendered.image);
-      // The reference scene's subject k (copy: the whole scene) or its only subject.
-      const auto& subjects = rendered.subjects;
-      if (options.referenceCrop && !subjects.empty())
-        image = cropToSubject(image, subjects[std::min<std::size_t>(task == Task::Copy ? std::size_t(k) : 0, subjects.size() - 1)].box);
+      // Every reference scene holds one subject (copy tasks have one subject too).
+      if (options.referenceCrop && !rendered.subjects.empty()) image = cropToSubject(image, rendered.subjects.front().box);
       s.refs.push_back(image);
     }
     return s;
