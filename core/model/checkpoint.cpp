@@ -1,5 +1,7 @@
 #include "model/checkpoint.h"
 
+#include <functional>
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -175,10 +177,13 @@ Generator loadGenerator(const std::filesystem::path& dir, c10::Device device) {
 
 namespace psr::model {
 
-Generator withReferenceCopy(Generator generator) {
-  if (generator.config.dit.reference_copy) return generator;
+namespace {
+
+// A copy of `generator` whose config `change` modified, every existing tensor kept and the new
+// ones at their fresh initialisation.
+Generator withChangedConfig(Generator generator, const std::function<void(DitConfig&)>& change) {
   auto config = generator.config;
-  config.dit.reference_copy = true;
+  change(config.dit);
   config.validate();
   const auto device = generator.dit->img_in->weight.device();
   Dit dit(config.dit);
@@ -190,6 +195,18 @@ Generator withReferenceCopy(Generator generator) {
   generator.dit = dit;
   generator.config = config;
   return generator;
+}
+
+}  // namespace
+
+Generator withReferenceCopy(Generator generator) {
+  if (generator.config.dit.reference_copy) return generator;
+  return withChangedConfig(std::move(generator), [](DitConfig& d) { d.reference_copy = true; });
+}
+
+Generator withReferenceWarp(Generator generator) {
+  if (generator.config.dit.reference_warp) return generator;
+  return withChangedConfig(std::move(generator), [](DitConfig& d) { d.reference_warp = true; });
 }
 
 }  // namespace psr::model

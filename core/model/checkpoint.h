@@ -54,5 +54,7 @@ Generator loadGenerator(const std::filesystem::path& dir, c10::Device device = c
 /// The same generator with the reference pointer head (DitConfig::reference_copy) added,
 /// freshly initialised; every other tensor is copied. A generator that has one is returned as is.
 Generator withReferenceCopy(Generator generator);
+/// The same generator with a freshly initialised reference warp head (see model/reference_warp.h).
+Generator withReferenceWarp(Generator generator);
 
 }  // namespace psr::model

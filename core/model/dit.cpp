@@ -18,6 +18,17 @@ void require(bool ok, const std::string& what) {
 
 std::string shapeOf(const at::Tensor& t) { return t.defined() ? c10::str(t.sizes()) : std::string("undefined"); }
 
+// The target's token grid from its positions (rows and columns count from 0 on frame 0).
+ImageGrid targetGrid(const at::Tensor& positions, std::int64_t tokens) {
+  const auto p = positions.cpu();
+  const ImageGrid grid{p.select(1, 1).max().item<std::int64_t>() + 1, p.select(1, 2).max().item<std::int64_t>() + 1};
+  if (grid.tokens() != tokens)
+    throw Error("reference warp: target positions span " + std::to_string(grid.h) + "x" + std::to_string(grid.w) +
+                    ", not " + std::to_string(tokens) + " tokens",
+                ErrorCode::InvalidArgument);
+  return grid;
+}
+
 at::Tensor mergeHeads(const at::Tensor& x) {
   return x.transpose(1, 2).reshape({x.size(0), x.size(2), x.size(1) * x.size(3)});
 }
@@ -107,6 +118,7 @@ ReferenceTokens makeReferenceTokens(const std::vector<at::Tensor>& tokens, const
                 std::to_string(grids[k].h) + "x" + std::to_string(grids[k].w) + " grid");
     refs.lengths.push_back(grids[k].tokens());
   }
+  refs.grids = grids;
   if (!tokens.empty()) refs.tokens = at::cat(tokens, 1);
   refs.positions = referencePositions(encoding, target, grids);
   return refs;
@@ -125,6 +137,8 @@ DitImpl::DitImpl(DitConfig config) : config_(std::move(config)) {
   for (std::int64_t i = 0; i < config_.depth_single; ++i) single_blocks->push_back(SingleStreamBlock(config_));
   final_layer = register_module("final_layer", LastLayer(h, config_.in_channels));
   if (config_.reference_copy) reference_copy = register_module("reference_copy", ReferenceCopy(h, config_.headDim()));
+  if (config_.reference_warp)
+    reference_warp = register_module("reference_warp", ReferenceWarp(h, config_.patchSize()));
   zeroInitModulation();
 }
 
@@ -216,11 +230,30 @@ at::Tensor DitImpl::toVelocity(const at::Tensor& out, const at::Tensor& img, con
 }
 
 at::Tensor DitImpl::output(const at::Tensor& hidden, const at::Tensor& vec, const RopeTables& pe,
-                           const at::Tensor& copyKeys, const at::Tensor& copyValues, const at::Tensor& tokenPresent) {
+                           const HeadInputs& in) {
   auto out = final_layer->forward(hidden, vec);
-  if (reference_copy && copyKeys.defined())
-    out = reference_copy->mix(out, hidden, pe, copyKeys, copyValues, tokenPresent);
+  if (reference_copy && in.copyKeys.defined())
+    out = reference_copy->mix(out, hidden, pe, in.copyKeys, in.copyValues, in.tokenPresent);
+  if (reference_warp && !in.warpImages.empty())
+    out = reference_warp->mix(out, hidden, in.grid, in.warpImages, in.present, in.trace);
   return out;
+}
+
+std::vector<at::Tensor> DitImpl::referenceImages(const at::Tensor& tokens, const std::vector<std::int64_t>& lengths,
+                                                 const std::vector<ImageGrid>& grids) const {
+  require(grids.size() == lengths.size(), "reference_warp needs each reference's grid (makeReferenceTokens sets them)");
+  const auto p = config_.patchSize();
+  std::vector<at::Tensor> images;
+  std::int64_t offset = 0;
+  for (std::size_t k = 0; k < lengths.size(); ++k) {
+    const auto& g = grids[k];
+    require(g.tokens() == lengths[k], "reference " + std::to_string(k + 1) + "'s grid does not match its tokens");
+    // b (h w) (c ph pw) -> b c (h ph) (w pw), the patch codec's layout.
+    const auto t = tokens.narrow(1, offset, lengths[k]);
+    images.push_back(t.reshape({t.size(0), g.h, g.w, 3, p, p}).permute({0, 3, 1, 4, 2, 5}).reshape({t.size(0), 3, g.h * p, g.w * p}));
+    offset += lengths[k];
+  }
+  return images;
 }
 
 at::Tensor DitImpl::referenceVector() {
@@ -229,7 +262,8 @@ at::Tensor DitImpl::referenceVector() {
 }
 
 at::Tensor DitImpl::forward(const at::Tensor& img, const at::Tensor& imgPositions, const at::Tensor& timesteps,
-                            const TextCondition& text, const ReferenceTokens& refs, const at::Tensor& guidance) {
+                            const TextCondition& text, const ReferenceTokens& refs, const at::Tensor& guidance,
+                            WarpTrace* warpTrace) {
   const auto n = refs.count();
   checkInputs(img, imgPositions, timesteps, text, n);
   const auto b = img.size(0), lt = text.tokens.size(1), ni = img.size(1);
@@ -308,13 +342,19 @@ at::Tensor DitImpl::forward(const at::Tensor& img, const at::Tensor& imgPosition
     // Reference tokens are only ever read as keys/values: the last block's update has no reader.
     if (hasRefs && --remaining > 0) r = block.update(r, attn.narrow(1, lt + ni, nr), pr.mlp, mr);
   }
-  at::Tensor copyKeys, copyValues;
+  HeadInputs heads;
   if (reference_copy && hasRefs) {
-    copyKeys = reference_copy->keys(rLast, rows(pe, lt + ni, nr));
-    copyValues = toBatch(refs.tokens, b);
+    heads.copyKeys = reference_copy->keys(rLast, rows(pe, lt + ni, nr));
+    heads.copyValues = toBatch(refs.tokens, b);
+    heads.tokenPresent = tokenPresence(refs.present, refs.lengths, device);
   }
-  const auto out = output(main.narrow(1, lt, ni), vec, rows(pe, lt, ni), copyKeys, copyValues,
-                          hasRefs ? tokenPresence(refs.present, refs.lengths, device) : at::Tensor());
+  if (reference_warp && hasRefs) {
+    heads.warpImages = referenceImages(refs.tokens, refs.lengths, refs.grids);
+    heads.present = refs.present;
+    heads.grid = targetGrid(imgPositions, ni);
+    heads.trace = warpTrace;
+  }
+  const auto out = output(main.narrow(1, lt, ni), vec, rows(pe, lt, ni), heads);
   return toVelocity(out, img, timesteps);
 }
 
@@ -358,6 +398,7 @@ ReferenceCache DitImpl::encodeReferences(const ReferenceTokens& refs) {
     cache.copyKeys = reference_copy->keys(r, pe);
     cache.copyValues = refs.tokens;
   }
+  if (reference_warp) cache.warpImages = referenceImages(refs.tokens, refs.lengths, refs.grids);
   return cache;
 }
 
@@ -409,8 +450,16 @@ at::Tensor DitImpl::forwardCached(const at::Tensor& img, const at::Tensor& imgPo
     const auto p = block.project(main, m);
     main = block.update(main, attend({p.heads}), p.mlp, m);
   }
-  const auto out = output(main.narrow(1, lt, ni), vec, rows(pe, lt, ni), cache.copyKeys, cache.copyValues,
-                          cache.empty() ? at::Tensor() : tokenPresence(present, cache.lengths, device));
+  HeadInputs heads;
+  if (!cache.empty()) {
+    heads.copyKeys = cache.copyKeys;
+    heads.copyValues = cache.copyValues;
+    heads.tokenPresent = tokenPresence(present, cache.lengths, device);
+    heads.warpImages = cache.warpImages;
+    heads.present = present;
+    heads.grid = targetGrid(imgPositions, ni);
+  }
+  const auto out = output(main.narrow(1, lt, ni), vec, rows(pe, lt, ni), heads);
   return toVelocity(out, img, timesteps);
 }
 

@@ -20,6 +20,7 @@
 #include "model/dit_blocks.h"
 #include "model/model_config.h"
 #include "model/reference_copy.h"
+#include "model/reference_warp.h"
 #include "model/rope.h"
 #include "model/text_condition.h"
 
@@ -31,6 +32,7 @@ struct ReferenceTokens {
   at::Tensor positions;               ///< [Nr, 3]
   std::vector<std::int64_t> lengths;  ///< tokens of each reference (sum = Nr)
   at::Tensor present;                 ///< [B, n] bool: false hides reference k from sample b; undefined = all
+  std::vector<ImageGrid> grids;       ///< each reference's token grid (reference_warp reads the images)
   std::int64_t count() const { return std::int64_t(lengths.size()); }
 };
 
@@ -45,6 +47,7 @@ struct ReferenceCache {
   std::vector<std::int64_t> lengths;  ///< tokens of each reference
   at::Tensor copyKeys;                ///< reference_copy only: [Bc, 2, Nr, D]
   at::Tensor copyValues;              ///< reference_copy only: the raw reference tokens [Bc, Nr, C]
+  std::vector<at::Tensor> warpImages;  ///< reference_warp only: each reference as a [Bc, 3, H, W] image
   bool empty() const { return lengths.empty(); }
 };
 
@@ -55,9 +58,11 @@ class DitImpl : public torch::nn::Module {
 
   /// Training path: one joint masked sequence [text, target, references]. `img` [B, N, C],
   /// `imgPositions` [N, 3], `timesteps` [B] in [0, 1] (1 = noise), `guidance` [B] only with
-  /// guidance_embed. Returns the velocity [B, N, C].
+  /// guidance_embed. Returns the velocity [B, N, C]. `warpTrace` receives the warp head's
+  /// predictions (reference_warp only; for its supervision).
   at::Tensor forward(const at::Tensor& img, const at::Tensor& imgPositions, const at::Tensor& timesteps,
-                     const TextCondition& text, const ReferenceTokens& refs = {}, const at::Tensor& guidance = {});
+                     const TextCondition& text, const ReferenceTokens& refs = {}, const at::Tensor& guidance = {},
+                     WarpTrace* warpTrace = nullptr);
 
   /// Reference keys/values for every block; independent of prompt, timestep and target.
   ReferenceCache encodeReferences(const ReferenceTokens& refs);
@@ -75,11 +80,22 @@ class DitImpl : public torch::nn::Module {
   torch::nn::ModuleList double_blocks{nullptr}, single_blocks{nullptr};
   LastLayer final_layer{nullptr};
   ReferenceCopy reference_copy{nullptr};  ///< only with DitConfig::reference_copy
+  ReferenceWarp reference_warp{nullptr};  ///< only with DitConfig::reference_warp
 
  private:
-  /// final_layer's output, mixed with reference copies when the pointer head exists.
-  at::Tensor output(const at::Tensor& hidden, const at::Tensor& vec, const RopeTables& pe, const at::Tensor& copyKeys,
-                    const at::Tensor& copyValues, const at::Tensor& tokenPresent);
+  /// What the reference heads read besides the target's hidden states.
+  struct HeadInputs {
+    at::Tensor copyKeys, copyValues, tokenPresent;  ///< reference_copy
+    std::vector<at::Tensor> warpImages;             ///< reference_warp
+    at::Tensor present;                             ///< [B, n] per reference; undefined = all
+    ImageGrid grid;                                 ///< the target's token grid
+    WarpTrace* trace = nullptr;
+  };
+  /// final_layer's output, mixed with reference copies when a reference head exists.
+  at::Tensor output(const at::Tensor& hidden, const at::Tensor& vec, const RopeTables& pe, const HeadInputs& in);
+  /// Each reference's clean image [B or 1, 3, H, W] from its pixel-patch tokens.
+  std::vector<at::Tensor> referenceImages(const at::Tensor& tokens, const std::vector<std::int64_t>& lengths,
+                                          const std::vector<ImageGrid>& grids) const;
   at::Tensor conditioningVector(const at::Tensor& timesteps, const at::Tensor& pooled, const at::Tensor& guidance);
   at::Tensor referenceVector();
   /// The final layer's output as a velocity (identity unless the config predicts x0).

@@ -135,6 +135,9 @@ void ModelConfig::validate() const {
           "axes_dim must sum to the head dim " + std::to_string(d.headDim()) + ", got " + std::to_string(axes));
   require(!d.reference_copy || d.prediction == Prediction::X0, name,
           "reference_copy needs \"prediction\": \"x0\" (it mixes clean-image predictions)");
+  require(!d.reference_warp || d.prediction == Prediction::X0, name,
+          "reference_warp needs \"prediction\": \"x0\" (it mixes clean-image predictions)");
+  require(!(d.reference_warp && d.reference_copy), name, "reference_copy and reference_warp are alternatives; pick one");
   require(inRange(d.max_references, 0, kMaxReferences), name,
           "max_references must be in [0, " + std::to_string(kMaxReferences) + "]");
   require(text.dim == d.context_dim, name, "text.dim must equal dit.context_dim");
@@ -154,6 +157,7 @@ void ModelConfig::validate() const {
     require(d.in_channels == 3 * codec.patch * codec.patch, name, "pixel-patch needs in_channels = 3 * patch^2");
   else
     require(codec.kind == "flux-vae", name, "unknown codec kind '" + codec.kind + "'");
+  require(!d.reference_warp || codec.kind == "pixel-patch", name, "reference_warp samples pixels: it needs the pixel-patch codec");
   // Every count is bounded above, so these sums cannot overflow.
   const std::int64_t parameters = ditParameterCount(d) + textEncoderParameterCount(text);
   require(parameters <= kMaxParameters, name,
@@ -207,7 +211,8 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
          {"positions", positionEncodingName(d.positions)},
          {"max_references", d.max_references},
          {"prediction", predictionName(d.prediction)},
-         {"reference_copy", d.reference_copy}}},
+         {"reference_copy", d.reference_copy},
+         {"reference_warp", d.reference_warp}}},
        {"text",
         {{"vocab_size", c.text.vocab_size},
          {"dim", c.text.dim},
@@ -252,6 +257,7 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
     else throw Error("unknown prediction '" + prediction + "' (velocity, x0 or preconditioned)", ErrorCode::InvalidArgument);
     // Absent before the pointer head existed: off.
     c.dit.reference_copy = d.value("reference_copy", false);
+    c.dit.reference_warp = d.value("reference_warp", false);
     const auto& t = j.at("text");
     readInt(t, "vocab_size", c.text.vocab_size);
     readInt(t, "dim", c.text.dim);
@@ -280,6 +286,7 @@ std::int64_t ditParameterCount(const DitConfig& d) {
   n += d.depth_single * (linear(h, 3 * h + mlp) + linear(h + mlp, h) + 2 * head + linear(h, 3 * h));
   n += linear(h, d.in_channels) + linear(h, 2 * h);
   if (d.reference_copy) n += 2 * linear(h, 2 * head) + linear(h, 3);
+  if (d.reference_warp) n += linear(h, 1 + 4) + linear(h, 3 * 4);  // ReferenceWarpImpl::kMaxReferences
   return n;
 }
 

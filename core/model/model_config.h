@@ -2,6 +2,7 @@
 // Sizes of the generator (DiT, text encoder, image codec) as one JSON-serialisable value, the
 // named presets, and the closed-form parameter and FLOP counts derived from them.
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -52,8 +53,15 @@ struct DitConfig {
   /// model a path on which copying a reference patch is one attention step, which the plain
   /// DiT had not learned in ~4,000 CPU steps (docs/generator.md, "Reference use"). X0 only.
   bool reference_copy = false;
+  /// A warp head after the last block (`reference_warp.*`, model/reference_warp.h): each target
+  /// token predicts where it lies in each reference and at what scale, and samples its pixels
+  /// there, mixed with final_layer's x0 by a per-token gate. Unlike the pointer head it can draw
+  /// a moved, rescaled subject. X0 and pixel patches only; an alternative to reference_copy.
+  bool reference_warp = false;
 
   std::int64_t headDim() const { return hidden / num_heads; }
+  /// Pixels per token side of a pixel-patch codec (in_channels = 3 · patch²).
+  std::int64_t patchSize() const { return static_cast<std::int64_t>(std::lround(std::sqrt(double(in_channels) / 3.0))); }
   std::int64_t mlpHidden() const { return static_cast<std::int64_t>(double(hidden) * mlp_ratio); }
 };
 

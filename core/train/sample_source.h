@@ -17,6 +17,9 @@ struct TrainingBatch {
   at::Tensor present;                  ///< [B, slots] bool; undefined when there are no slots
   std::vector<std::string> prompts;    ///< B instructions or captions
   at::Tensor weights;                  ///< [B, 1, H, W] per-pixel loss weights; undefined = uniform
+  /// [B, slots, 8]: per reference slot, its subject's box in the target then in the reference
+  /// image as given (x0, y0, x1, y1 in [0, 1]); zeros where unknown. Undefined = no boxes.
+  at::Tensor boxes;
 };
 
 class SampleSource {

@@ -14,7 +14,9 @@ SftConfig SftConfig::fromJson(const nlohmann::json& j) {
       "kind", "name", "model", "init", "data", "references", "steps", "batch", "lr", "warmup", "min_lr_fraction",
       "weight_decay", "grad_clip", "ema", "lora", "text_dropout", "reference_dropout", "timesteps", "loss_weighting",
       "checkpoint_every", "keep_checkpoints", "sample_every", "sample_count", "sample_steps", "sample_guidance",
-      "log_every", "seed", "threads", "device", "out", "add_reference_copy"};
+      "log_every", "seed", "threads", "device", "out", "add_reference_copy",
+      "add_reference_warp", "warp_supervision", "warp_gate_supervision",
+      "warp_gate_by_noise"};
   for (const auto& [key, value] : j.items())
     if (!known.count(key)) throw Error("job spec: unknown key \"" + key + "\"", ErrorCode::InvalidArgument);
   if (j.contains("kind") && j["kind"] != "sft")
@@ -35,6 +37,15 @@ SftConfig SftConfig::fromJson(const nlohmann::json& j) {
   if (c.addReferenceCopy && c.init.empty())
     throw Error("job spec: \"add_reference_copy\" adds the head to an \"init\" model; a fresh \"model\" sets dit.reference_copy",
                 ErrorCode::InvalidArgument);
+  readSpecField(j, "add_reference_warp", c.addReferenceWarp);
+  if (c.addReferenceWarp && c.init.empty())
+    throw Error("job spec: \"add_reference_warp\" adds the head to an \"init\" model; a fresh \"model\" sets dit.reference_warp",
+                ErrorCode::InvalidArgument);
+  readSpecField(j, "warp_supervision", c.warpSupervision);
+  readSpecField(j, "warp_gate_supervision", c.warpGateSupervision);
+  readSpecField(j, "warp_gate_by_noise", c.warpGateByNoise);
+  if (!(c.warpSupervision >= 0 && c.warpSupervision <= 100) || !(c.warpGateSupervision >= 0 && c.warpGateSupervision <= 100))
+    throw Error("job spec: \"warp_supervision\" and \"warp_gate_supervision\" must be in [0, 100]", ErrorCode::InvalidArgument);
   c.data = j.value("data", nlohmann::json());
   if (!c.data.is_object() || c.data.empty()) throw Error("job spec: \"data\" must name shards or the world", ErrorCode::InvalidArgument);
   if (j.contains("references")) c.references = ReferenceMix::fromJson(j["references"]);
@@ -117,6 +128,10 @@ nlohmann::json SftConfig::toJson() const {
   if (model) j["model"] = *model;
   else j["init"] = init.string();
   if (addReferenceCopy) j["add_reference_copy"] = true;
+  if (addReferenceWarp) j["add_reference_warp"] = true;
+  if (warpSupervision > 0) j["warp_supervision"] = warpSupervision;
+  if (warpGateSupervision > 0) j["warp_gate_supervision"] = warpGateSupervision;
+  if (warpGateByNoise) j["warp_gate_by_noise"] = true;
   return j;
 }
 

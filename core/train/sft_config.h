@@ -23,6 +23,15 @@ struct SftConfig {
   /// With `init`: add the reference pointer head (DitConfig::reference_copy, freshly
   /// initialised) when the init model has none; the rest of its weights carry over.
   bool addReferenceCopy = false;
+  /// With `init`: add the reference warp head (DitConfig::reference_warp) the same way.
+  bool addReferenceWarp = false;
+  /// Weight of the warp head's box supervision (train/warp_supervision.h); needs data that
+  /// carries subject boxes (world data) and a model with the warp head. 0 = off.
+  double warpSupervision = 0.0;
+  /// Weight of the warp gate's box-membership cross-entropy (train/warp_supervision.h). 0 = off.
+  double warpGateSupervision = 0.0;
+  /// Weight each sample's gate cross-entropy by its noise level t (see warpGateLoss).
+  bool warpGateByNoise = false;
   nlohmann::json data;  ///< {"shards": [paths]} or {"world": {...}} (the CLI builds the source)
   ReferenceMix references = ReferenceMix::fromJson({{"2", 0.9}, {"3", 0.05}, {"4", 0.05}});
   std::int64_t steps = 1000;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <tuple>
 
@@ -22,6 +23,7 @@
 #include "train/lora.h"
 #include "train/step_rng.h"
 #include "train/train_checkpoint.h"
+#include "train/warp_supervision.h"
 
 namespace psr::train {
 
@@ -110,12 +112,13 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   // weights from the training state below.
   TrainingModel tm;
   at::manual_seed(c.seed);
-  if (!c.init.empty() && !resume.empty() && c.addReferenceCopy) {
+  if (!c.init.empty() && !resume.empty() && (c.addReferenceCopy || c.addReferenceWarp)) {
     // A resumed run restores its (already extended) weights below; it needs the head's shapes.
     tm.generator = model::loadGenerator(resume, device);
   } else if (!c.init.empty()) {
     tm.generator = model::loadGenerator(c.init, device);
     if (c.addReferenceCopy) tm.generator = model::withReferenceCopy(std::move(tm.generator));
+    if (c.addReferenceWarp) tm.generator = model::withReferenceWarp(std::move(tm.generator));
   } else if (!resume.empty()) {
     tm.generator = model::loadGenerator(resume, device);
   } else {
@@ -158,6 +161,10 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   const auto size = g.config.codec.image_size;
   const model::ImageGrid grid{size / codec->pixelsPerToken(), size / codec->pixelsPerToken()};
   const auto positions = model::gridPositions(grid, 0).to(device);
+  const bool supervised = c.warpSupervision > 0 || c.warpGateSupervision > 0;
+  if (supervised && !g.config.dit.reference_warp)
+    throw Error("job spec: warp_supervision / warp_gate_supervision need a model with the warp head (add_reference_warp or dit.reference_warp)",
+                ErrorCode::InvalidArgument);
 
   auto writeCheckpoint = [&](std::int64_t step) {  // rank 0 writes; the others learn the path
     result.checkpoint = primary ? writeTrainingCheckpoint(c.out, step, parts, c.toJson(), c.keepCheckpoints)
@@ -186,7 +193,8 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   if (start == 0) writeSamples(0);  // the step-0 baseline
 
   const auto t0 = std::chrono::steady_clock::now();
-  double lossSum = 0, gradSum = 0;
+  double lossSum = 0, gradSum = 0, warpSum = 0, gateSum = 0;
+  std::int64_t warpLogged = 0;
   std::int64_t logged = 0, samplesSinceLog = 0;
   auto lastLog = t0;
   bool firstLoss = true;
@@ -226,7 +234,8 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
     if (tm.lora) tm.lora->refresh();
     const std::vector<std::string> prompts(batch.prompts.begin() + first, batch.prompts.begin() + first + count);
     auto text = model::encodePrompts(g, prompts);
-    auto velocity = g.dit->forward(xt, positions, myTimesteps, text, refs);
+    model::WarpTrace trace;
+    auto velocity = g.dit->forward(xt, positions, myTimesteps, text, refs, {}, supervised ? &trace : nullptr);
     auto weights = flow::lossWeights(c.lossWeighting, myTimesteps);
     if (batch.weights.defined()) {
       // Per-pixel weights go through the codec like the image, so each token value gets its pixel's.
@@ -235,6 +244,14 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
       weights = weights.defined() ? perValue * weights.view({-1, 1, 1}) : perValue;
     }
     auto loss = flow::flowMatchingLoss(velocity, x0, noise, weights);
+    at::Tensor warpTerm, gateTerm;  // logged apart, so "loss" stays the velocity loss every run reports
+    if (supervised && trace.offsets.defined()) {
+      if (!batch.boxes.defined())
+        throw Error("job spec: warp supervision needs data with subject boxes (world data)", ErrorCode::InvalidArgument);
+      const auto boxes = part(batch.boxes).to(device), slotPresent = part(present).to(device);
+      warpTerm = warpSupervisionLoss(trace, boxes, slotPresent, grid);
+      gateTerm = warpGateLoss(trace, boxes, slotPresent, grid, c.warpGateByNoise ? myTimesteps : at::Tensor());
+    }
     const double value = dist ? dist->average(loss.item<double>()) : loss.item<double>();
     if (!std::isfinite(value)) {
       throw Error("non-finite loss (" + std::to_string(value) + ") at step " + std::to_string(step) +
@@ -243,7 +260,12 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
                   ErrorCode::Generic);
     }
     optimiser.zeroGrad();
-    loss.backward();
+    (warpTerm.defined() ? loss + c.warpSupervision * warpTerm + c.warpGateSupervision * gateTerm : loss).backward();
+    if (warpTerm.defined()) {
+      warpSum += dist ? dist->average(warpTerm.item<double>()) : warpTerm.item<double>();
+      gateSum += dist ? dist->average(gateTerm.item<double>()) : gateTerm.item<double>();
+      ++warpLogged;
+    }
     if (dist) dist->averageGradients(tm.trainable);
     const double norm = clipGradNorm(tm.trainable, c.gradClip);
     if (!std::isfinite(norm)) {
@@ -265,11 +287,15 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
       const auto now = std::chrono::steady_clock::now();
       const double dt = std::chrono::duration<double>(now - lastLog).count();
       result.lastLoss = lossSum / double(logged);
-      if (hooks.onMetrics)
-        hooks.onMetrics(step + 1, c.steps,
-                        {{"loss", result.lastLoss}, {"grad_norm", gradSum / double(logged)}, {"lr", lr},
-                         {"samples_per_s", dt > 0 ? double(samplesSinceLog) / dt : 0.0}});
-      lossSum = gradSum = 0;
+      std::map<std::string, double> metrics{{"loss", result.lastLoss}, {"grad_norm", gradSum / double(logged)}, {"lr", lr},
+                                            {"samples_per_s", dt > 0 ? double(samplesSinceLog) / dt : 0.0}};
+      if (warpLogged > 0) {
+        metrics["warp_loss"] = warpSum / double(warpLogged);
+        metrics["warp_gate_loss"] = gateSum / double(warpLogged);
+      }
+      if (hooks.onMetrics) hooks.onMetrics(step + 1, c.steps, metrics);
+      lossSum = gradSum = warpSum = gateSum = 0;
+      warpLogged = 0;
       logged = samplesSinceLog = 0;
       lastLog = now;
     }

@@ -5,6 +5,8 @@
 // place inside the target's subject box (one scale and offset per subject) rather than by an
 // arbitrary offset, and every reference token describes the subject, not the background.
 // This is what the Compose panel's optional crop and a detector's box give a user's images.
+#include <cstdint>
+
 #include <ATen/core/Tensor.h>
 
 #include "world/image.h"
@@ -15,5 +17,11 @@ namespace psr::train_data {
 /// of the box's longer side on each side, shifted to lie inside the image, and resized
 /// (bilinear, `perceive::cropAndResize`) back to S x S. An empty box returns the image unchanged.
 at::Tensor cropToSubject(const at::Tensor& image, const world::PixelBox& box, double margin = 0.1);
+
+/// The square (x0, y0, x1, y1 in pixels) that cropToSubject cuts from an h x w image.
+struct CropSquare {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+CropSquare cropSquare(const world::PixelBox& box, std::int64_t h, std::int64_t w, double margin = 0.1);
 
 }  // namespace psr::train_data

@@ -6,6 +6,7 @@
 #include "flow/flow_matching.h"
 #include "model/generation.h"
 #include "model/rope.h"
+#include "train/warp_supervision.h"
 #include "train_data/generator_eval.h"
 #include "train_data/world_source.h"
 
@@ -32,6 +33,32 @@ WorldSourceOptions taskOptions(const std::string& task, bool heldout, bool crop,
 
 struct Losses {
   std::vector<double> image, subject;
+};
+
+// How a warp head (model/reference_warp.h) behaved on the scenes: the share of the gate on
+// the warped copies over subject and background tokens, and the lookup's distance from the
+// boxes' affine map (train/warp_supervision.h) in reference widths, over tokens in a box.
+struct WarpUse {
+  double subjectShare = 0, subjectTokens = 0, backgroundShare = 0, backgroundTokens = 0, error = 0, inside = 0;
+  void add(const model::WarpTrace& trace, const at::Tensor& tokenMask, const at::Tensor& boxes, const at::Tensor& present,
+           const model::ImageGrid& grid) {
+    const auto share = 1 - trace.weights.select(2, 0);  // [B, N]
+    const auto subject = tokenMask.mean(2).gt(0.5).to(at::kFloat);
+    subjectShare += (share * subject).sum().item<double>();
+    subjectTokens += subject.sum().item<double>();
+    backgroundShare += (share * (1 - subject)).sum().item<double>();
+    backgroundTokens += (1 - subject).sum().item<double>();
+    const auto targets = train::warpTargets(boxes, grid);
+    const auto in = (targets.inside & present.unsqueeze(1)).to(at::kFloat);  // [B, N, K]
+    const auto distance = (trace.offsets.narrow(3, 0, 2) - targets.offsets.narrow(3, 0, 2)).norm(2, 3) * 0.5;
+    error += (distance * in).sum().item<double>();
+    inside += in.sum().item<double>();
+  }
+  json toJson() const {
+    return {{"copy_share_subject", subjectTokens > 0 ? subjectShare / subjectTokens : 0.0},
+            {"copy_share_background", backgroundTokens > 0 ? backgroundShare / backgroundTokens : 0.0},
+            {"lookup_error", inside > 0 ? error / inside : 0.0}};
+  }
 };
 
 // Per-sample velocity MSE over all token values and over the subject-pixel values.
@@ -78,6 +105,7 @@ json measureReferenceGain(model::Generator& generator, const world::WorldCatalog
     json perT = json::object();
     for (const double t : s.timesteps) {
       Losses with, without;
+      WarpUse warp;
       for (int done = 0, step = 0; done < s.samples; done += s.batch, ++step) {
         const auto b = std::min(s.batch, s.samples - done);
         auto batch = source.batch(step, b);
@@ -94,13 +122,17 @@ json measureReferenceGain(model::Generator& generator, const world::WorldCatalog
         for (int pass = 0; pass < 2; ++pass) {
           auto refs = model::encodeReferenceImages(generator, *codec, batch.references, grid,
                                                    pass == 0 ? batch.present : hidden);
-          const auto v = generator.dit->forward(xt, positions, ts, text, refs);
+          model::WarpTrace trace;
+          const bool traced = pass == 0 && generator.dit->reference_warp;
+          const auto v = generator.dit->forward(xt, positions, ts, text, refs, {}, traced ? &trace : nullptr);
           appendLosses(v, target, mask, pass == 0 ? with : without);
+          if (traced && trace.weights.defined()) warp.add(trace, mask, batch.boxes, batch.present, grid);
         }
       }
       char key[16];
       std::snprintf(key, sizeof key, "%.2f", t);
       perT[key] = {{"image", compare(with.image, without.image, s)}, {"subject", compare(with.subject, without.subject, s)}};
+      if (generator.dit->reference_warp) perT[key]["warp"] = warp.toJson();
     }
     report[task] = perT;
   }

@@ -1,5 +1,6 @@
 #include "train_data/world_source.h"
 
+#include <array>
 #include <cctype>
 
 #include <ATen/ATen.h>
@@ -136,6 +137,7 @@ struct WorldSource::Impl {
     at::Tensor target;
     at::Tensor weights;
     std::vector<at::Tensor> refs;
+    std::vector<std::array<float, 8>> boxes;  ///< per reference: target box, reference box, in [0, 1]
     std::string prompt;
   };
 
@@ -178,8 +180,23 @@ struct WorldSource::Impl {
       const auto rendered = renderer.render(ref, rng.next(), options.size);
       auto image = toModel(rendered.image);
       // Every reference scene holds one subject (copy tasks have one subject too).
+      std::array<float, 8> boxes{};
+      const double side = options.size;
+      if (k < int(rendering.subjects.size()) && !rendering.subjects[std::size_t(k)].box.empty() &&
+          !rendered.subjects.empty() && !rendered.subjects.front().box.empty()) {
+        const auto& tb = rendering.subjects[std::size_t(k)].box;
+        const auto& rb = rendered.subjects.front().box;
+        // The reference box in the frame the model sees: the whole image or the crop square.
+        CropSquare frame{0, 0, side, side};
+        if (options.referenceCrop) frame = cropSquare(rb, options.size, options.size);
+        const double fw = frame.x1 - frame.x0, fh = frame.y1 - frame.y0;
+        boxes = {float(tb.x0 / side), float(tb.y0 / side), float(tb.x1 / side), float(tb.y1 / side),
+                 float((rb.x0 - frame.x0) / fw), float((rb.y0 - frame.y0) / fh), float((rb.x1 - frame.x0) / fw),
+                 float((rb.y1 - frame.y0) / fh)};
+      }
       if (options.referenceCrop && !rendered.subjects.empty()) image = cropToSubject(image, rendered.subjects.front().box);
       s.refs.push_back(image);
+      s.boxes.push_back(boxes);
     }
     return s;
   }
@@ -212,6 +229,10 @@ train::TrainingBatch WorldSource::batch(std::int64_t step, std::int64_t size) {
   if (impl_->options.subjectWeight != 1) out.weights = at::stack(weights);
   if (slots > 0) {
     out.present = at::zeros({size, std::int64_t(slots)}, at::kBool);
+    out.boxes = at::zeros({size, std::int64_t(slots), 8}, at::kFloat);
+    for (std::size_t i = 0; i < samples.size(); ++i)
+      for (std::size_t k = 0; k < samples[i].boxes.size(); ++k)
+        out.boxes[std::int64_t(i)][std::int64_t(k)] = at::tensor(std::vector<float>(samples[i].boxes[k].begin(), samples[i].boxes[k].end()));
     for (std::size_t k = 0; k < slots; ++k) {
       std::vector<at::Tensor> column;
       for (std::size_t i = 0; i < samples.size(); ++i) {

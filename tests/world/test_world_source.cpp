@@ -7,6 +7,10 @@
 
 #include "model/checkpoint.h"  // LibTorch modules: before Qt too
 #include "model/model_config.h"
+#include "model/reference_warp.h"
+#include "train/sft_config.h"
+#include "train/sft_trainer.h"
+#include "train/warp_supervision.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -56,6 +60,8 @@ class TestWorldSource : public QObject {
   void referenceGainSeparatesCopyingFromIgnoring();
   void cropToSubjectFillsTheFrame();
   void referenceCropReachesTheBatch();
+  void boxesMapTheReferenceOntoTheTarget();
+  void warpSupervisionTrainsTheHead();
 
  private:
   std::vector<std::string> prompts(const nlohmann::json& world, std::int64_t step, std::int64_t size);
@@ -251,6 +257,70 @@ void TestWorldSource::referenceCropReachesTheBatch() {
     QFAIL("a non-boolean reference_crop was accepted");
   } catch (const psr::Error& e) {
     QVERIFY(std::string(e.what()).find("reference_crop") != std::string::npos);
+  }
+}
+
+// In-place copies cut to their subject: the batch's boxes give the warp head's ideal lookup
+// (train/warp_supervision.h), and sampling the cropped reference there redraws the target's
+// subject pixels far better than the same-place lookup does.
+void TestWorldSource::boxesMapTheReferenceOntoTheTarget() {
+  const nlohmann::json world = {{"t2i", 0}, {"copy", 1}, {"reference_crop", true}, {"subject_weight", 2}, {"split", "all"}};
+  WorldSource source(catalog_, WorldSourceOptions::fromJson(world, 10, 32), psr::train::ReferenceMix::fromJson({{"2", 1.0}}), 6);
+  const auto batch = source.batch(0, 6);
+  QVERIFY(batch.boxes.defined());
+  QCOMPARE(batch.boxes.sizes(), (at::IntArrayRef{6, 1, 8}));
+  // The subject's reference box fills most of the crop frame (10 % margin each side).
+  const auto refW = batch.boxes.select(2, 6) - batch.boxes.select(2, 4);
+  QVERIFY2(refW.min().item<double>() > 0.6, std::to_string(refW.min().item<double>()).c_str());
+  const psr::model::ImageGrid grid{8, 8};
+  const auto targets = psr::train::warpTargets(batch.boxes, grid);
+  QVERIFY(targets.inside.sum().item<std::int64_t>() >= 6);
+  const auto decode = [](const at::Tensor& tokens) {  // [B, 64, 48] -> [B, 3, 32, 32]
+    return tokens.reshape({-1, 8, 8, 3, 4, 4}).permute({0, 3, 1, 4, 2, 5}).reshape({-1, 3, 32, 32});
+  };
+  const auto warped = decode(psr::model::ReferenceWarpImpl::warpedCopies({batch.references[0]}, targets.offsets, grid, 4).select(2, 0));
+  const auto inPlace = decode(psr::model::ReferenceWarpImpl::warpedCopies({batch.references[0]}, at::zeros_like(targets.offsets), grid, 4).select(2, 0));
+  // Subject pixels (weight 2) of tokens inside their box.
+  const auto tokenInside = targets.inside.select(2, 0).to(at::kFloat).view({-1, 1, 8, 1, 8, 1}).expand({-1, 1, 8, 4, 8, 4}).reshape({-1, 1, 32, 32});
+  const auto mask = (batch.weights.gt(1.5).to(at::kFloat) * tokenInside).expand({-1, 3, -1, -1});
+  const auto error = [&](const at::Tensor& image) { return ((image - batch.target).abs() * mask).sum().item<double>() / mask.sum().item<double>(); };
+  const double warpError = error(warped), inPlaceError = error(inPlace);
+  QVERIFY2(warpError < 0.5 * inPlaceError && warpError < 0.2,
+           (std::to_string(warpError) + " vs " + std::to_string(inPlaceError)).c_str());
+}
+
+// A fresh tiny model with the warp head learns the supervised lookup within tens of steps, and
+// a spec asking for the supervision without the head is refused.
+void TestWorldSource::warpSupervisionTrainsTheHead() {
+  QTemporaryDir dir;
+  auto model = psr::model::modelPreset("tiny");
+  model.dit.prediction = psr::model::Prediction::X0;
+  model.dit.reference_warp = true;
+  const nlohmann::json world = {{"t2i", 0}, {"copy", 0.3}, {"single", 0.7}, {"reference_crop", true}, {"split", "all"}};
+  nlohmann::json spec = {{"model", model}, {"data", {{"world", world}}}, {"references", {{"2", 1.0}}},
+                         {"steps", 60}, {"batch", 4}, {"lr", 3e-3}, {"warmup", 0}, {"warp_supervision", 1.0},
+                         {"log_every", 10}, {"checkpoint_every", 1000}, {"sample_every", 0}, {"sample_count", 1},
+                         {"sample_steps", 2}, {"threads", 1}, {"seed", 5}, {"out", dir.path().toStdString() + "/run"}};
+  const auto config = psr::train::SftConfig::fromJson(spec);
+  WorldSource source(catalog_, WorldSourceOptions::fromJson(world, 60, 16), config.references, 5);
+  std::vector<double> warpLoss;
+  psr::train::SftHooks hooks;
+  hooks.onMetrics = [&](std::int64_t, std::int64_t, const std::map<std::string, double>& m) {
+    if (m.count("warp_loss")) warpLoss.push_back(m.at("warp_loss"));
+  };
+  psr::train::runSft(config, source, hooks);
+  QCOMPARE(int(warpLoss.size()), 6);
+  QVERIFY2(warpLoss.back() < 0.85 * warpLoss.front(),
+           (std::to_string(warpLoss.front()) + " -> " + std::to_string(warpLoss.back())).c_str());
+  auto plain = spec;
+  plain["model"]["dit"]["reference_warp"] = false;
+  plain["out"] = dir.path().toStdString() + "/plain";
+  const auto plainConfig = psr::train::SftConfig::fromJson(plain);
+  try {
+    psr::train::runSft(plainConfig, source, {});
+    QFAIL("warp_supervision without the warp head was accepted");
+  } catch (const psr::Error& e) {
+    QVERIFY2(std::string(e.what()).find("warp head") != std::string::npos, e.what());
   }
 }
 

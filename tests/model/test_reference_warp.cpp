@@ -1,0 +1,233 @@
+// The reference warp head (DitConfig::reference_warp): its lookup geometry against hand-computed
+// bilinear samples, joint and cached forwards, absent references, the config rules, and the box
+// supervision's ideal offsets (train/warp_supervision.h) for hand-made boxes.
+// LibTorch headers come before Qt's.
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <map>
+
+#include "model/checkpoint.h"
+#include "model/dit.h"
+#include "model/model_config.h"
+#include "model/reference_warp.h"
+#include "model/rope.h"
+#include "model/tokenizer.h"
+#include "model_fixtures.h"
+#include "train/warp_supervision.h"
+
+#include <QtTest>
+
+using namespace psr::model;
+using fixtures::errorOf;
+
+namespace {
+
+double maxDiff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
+
+DitConfig warpConfig() {
+  auto c = modelPreset("tiny").dit;
+  c.prediction = Prediction::X0;
+  c.reference_warp = true;
+  return c;
+}
+
+// A [1, 3, S, S] image whose channels are ramps: a·x + b·y + c in pixel-centre coordinates.
+// Bilinear sampling reproduces a linear function exactly away from the borders.
+at::Tensor rampImage(std::int64_t side) {
+  const auto coord = at::arange(side, at::kFloat);
+  const auto x = coord.view({1, -1}).expand({side, side}), y = coord.view({-1, 1}).expand({side, side});
+  return at::stack({x * 0.05 - 0.4, y * 0.03 - 0.2, x * 0.02 + y * 0.01}, 0).unsqueeze(0);
+}
+
+}  // namespace
+
+class TestReferenceWarp : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { at::set_num_threads(1); }
+
+  void configRoundTripsAndIsValidated() {
+    auto config = modelPreset("tiny");
+    config.dit = warpConfig();
+    auto j = nlohmann::json(config);
+    QVERIFY(j["dit"]["reference_warp"].get<bool>());
+    QVERIFY(j.get<ModelConfig>().dit.reference_warp);
+    j["dit"].erase("reference_warp");  // configs written before the head existed
+    QVERIFY(!j.get<ModelConfig>().dit.reference_warp);
+    auto velocity = config;
+    velocity.dit.prediction = Prediction::Velocity;
+    auto err = errorOf([&] { velocity.validate(); });
+    QVERIFY(err && QString(err->what()).contains("reference_warp needs"));
+    auto both = config;
+    both.dit.reference_copy = true;
+    err = errorOf([&] { both.validate(); });
+    QVERIFY(err && QString(err->what()).contains("alternatives"));
+    const auto c = warpConfig();
+    std::int64_t n = 0;
+    for (const auto& p : Dit(c)->parameters()) n += p.numel();
+    QCOMPARE(n, ditParameterCount(c));
+    auto plain = c;
+    plain.reference_warp = false;
+    QCOMPARE(ditParameterCount(c) - ditParameterCount(plain), c.hidden * 5 + 5 + c.hidden * 12 + 12);
+  }
+
+  // Offsets 0 copy each pixel in place; an offset and a scale sample where the affine map says.
+  void lookupFollowsTheAffineMap() {
+    const ImageGrid grid{4, 4};
+    const std::int64_t p = 4, side = 16;
+    const auto image = rampImage(side);
+    auto offsets = at::zeros({1, 16, 1, 3});
+    const auto same = ReferenceWarpImpl::warpedCopies({image}, offsets, grid, p);
+    // The patch codec's tokens of the image itself: b c (h ph) (w pw) -> b (h w) (c ph pw).
+    const auto tokens = image.reshape({1, 3, 4, p, 4, p}).permute({0, 2, 4, 1, 3, 5}).reshape({1, 16, 3 * p * p});
+    QVERIFY2(maxDiff(same.select(2, 0), tokens) < 1e-5, std::to_string(maxDiff(same.select(2, 0), tokens)).c_str());
+    // Token (1, 1) (index 5): centre at pixel (6, 6) in continuous coordinates (pixel centres at
+    // i + 0.5). Shift by +0.25 in u (2 px) and -0.125 in v (1 px) and halve the scale: pixel
+    // (i, j) of the token samples x = 8 + 0.5·(j + 0.5 - 2), y = 5 + 0.5·(i + 0.5 - 2).
+    offsets[0][5][0][0] = 0.25f;
+    offsets[0][5][0][1] = -0.125f;
+    offsets[0][5][0][2] = float(std::log(0.5));
+    const auto moved = ReferenceWarpImpl::warpedCopies({image}, offsets, grid, p).select(2, 0)[0][5].view({3, p, p});
+    for (std::int64_t i = 0; i < p; ++i)
+      for (std::int64_t j = 0; j < p; ++j) {
+        const double x = 8 + 0.5 * (double(j) + 0.5 - 2) - 0.5, y = 5 + 0.5 * (double(i) + 0.5 - 2) - 0.5;
+        const double expected[3] = {x * 0.05 - 0.4, y * 0.03 - 0.2, x * 0.02 + y * 0.01};
+        for (int ch = 0; ch < 3; ++ch)
+          QVERIFY2(std::abs(moved[ch][i][j].item<double>() - expected[ch]) < 1e-5,
+                   (std::to_string(ch) + " " + std::to_string(i) + " " + std::to_string(j)).c_str());
+      }
+    // Other tokens stay in place.
+    QVERIFY(maxDiff(ReferenceWarpImpl::warpedCopies({image}, offsets, grid, p).select(2, 0)[0][4], tokens[0][4]) < 1e-5);
+    const auto err = errorOf([&] { ReferenceWarpImpl::warpedCopies({image, image}, offsets, grid, p); });
+    QVERIFY(err && QString(err->what()).contains("offsets"));
+  }
+
+  void cachedForwardEqualsJointAndAbsentReferencesAreIgnored() {
+    const auto c = warpConfig();
+    Dit dit(c);
+    fixtures::randomiseWeights(*dit, 61);
+    {
+      // A token-dependent gate and warp make the comparison cover the warped branches.
+      at::NoGradGuard noGrad;
+      dit->reference_warp->gate->weight.normal_(0, 0.5);
+      dit->reference_warp->gate->bias.zero_();
+      dit->reference_warp->warp->weight.normal_(0, 0.1);
+    }
+    auto gen = psr::flow::cpuGenerator(62);
+    const ImageGrid grid{4, 4};
+    const auto img = at::randn({3, 16, c.in_channels}, gen, at::kFloat);
+    const auto t = at::tensor({0.9f, 0.4f, 0.1f});
+    const auto text = fixtures::randomText(c, 3, 5, 1, gen);
+    auto refs = fixtures::randomReferences(c, 2, grid, gen);
+    refs.present = at::ones({3, 2}, at::kBool);
+    refs.present[1][1] = false;
+    refs.present[2].fill_(false);
+    at::InferenceMode guard;
+    const auto pos = gridPositions(grid, 0);
+    const auto full = dit->forward(img, pos, t, text, refs);
+    const auto cached = dit->forwardCached(img, pos, t, text, dit->encodeReferences(refs), refs.present);
+    QVERIFY2(maxDiff(full, cached) < 1e-4, std::to_string(maxDiff(full, cached)).c_str());
+    QVERIFY(at::isfinite(full).all().item<bool>());
+    // Sample 2 sees no reference: final_layer alone, as the blind forward (float rounding of
+    // the masked attention differs, amplified 10x by the x0 -> velocity division at t = 0.1).
+    const auto blind = dit->forward(img, pos, t, text);
+    QVERIFY2(maxDiff(full[2], blind[2]) < 1e-4, std::to_string(maxDiff(full[2], blind[2])).c_str());
+    QVERIFY(maxDiff(full[0], blind[0]) > 1e-3);
+    // Reference 2 is hidden from sample 1: changing its pixels changes samples 0 only.
+    auto changed = refs;
+    changed.tokens = refs.tokens.clone();
+    changed.tokens.narrow(1, refs.lengths[0], refs.lengths[1]).add_(0.5);
+    const auto after = dit->forward(img, pos, t, text, changed);
+    QVERIFY(maxDiff(after[0], full[0]) > 1e-4);
+    QVERIFY(maxDiff(after[1], full[1]) < 1e-5);
+    // A forced gate returns reference 1's pixels, warped in place at the start.
+    {
+      at::NoGradGuard noGrad;
+      dit->reference_warp->gate->weight.zero_();
+      dit->reference_warp->gate->bias.copy_(at::tensor({-30.0f, 30.0f, -30.0f, -30.0f, -30.0f}));
+      dit->reference_warp->warp->weight.zero_();
+      dit->reference_warp->warp->bias.zero_();
+    }
+    const auto v = dit->forward(img, pos, t, text, refs);
+    const auto x0 = refs.tokens.narrow(1, 0, refs.lengths[0]).expand({3, -1, -1});
+    for (std::int64_t i = 0; i < 2; ++i) {
+      const auto expected = (img[i] - x0[i]) / std::max(0.05f, t[i].item<float>());
+      QVERIFY2(maxDiff(v[i], expected) < 1e-4, std::to_string(maxDiff(v[i], expected)).c_str());
+    }
+  }
+
+  void addingTheHeadKeepsEveryOtherTensor() {
+    auto config = modelPreset("tiny");
+    config.dit.prediction = Prediction::X0;
+    auto g = createGenerator(config, WordTokenizer::fromCorpus({"a cat on a beach"}));
+    fixtures::randomiseWeights(*g.dit, 71);
+    std::map<std::string, at::Tensor> before;
+    for (const auto& p : g.dit->named_parameters()) before[p.key()] = p.value().clone();
+    const auto extended = withReferenceWarp(g);
+    QVERIFY(extended.config.dit.reference_warp);
+    std::size_t head = 0;
+    for (const auto& p : extended.dit->named_parameters()) {
+      if (p.key().rfind("reference_warp.", 0) == 0) {
+        ++head;
+        continue;
+      }
+      QVERIFY2(at::equal(p.value(), before.at(p.key())), p.key().c_str());
+    }
+    QCOMPARE(head, std::size_t(4));
+  }
+
+  // Target box: the middle half of a 4 x 4 grid; reference box: the whole reference. The four
+  // middle tokens map to the reference at twice the scale, the others are outside.
+  void boxSupervisionTargetsTheAffineMap() {
+    const ImageGrid grid{4, 4};
+    const auto boxes = at::tensor({0.25f, 0.25f, 0.75f, 0.75f, 0.0f, 0.0f, 1.0f, 1.0f}).view({1, 1, 8});
+    const auto targets = psr::train::warpTargets(boxes, grid);
+    QCOMPARE(targets.inside.sum().item<std::int64_t>(), std::int64_t(4));
+    for (std::int64_t n : {5, 6, 9, 10}) QVERIFY(targets.inside[0][n][0].item<bool>());
+    // Token (1, 1): centre 0.375 of the canvas, a quarter into the box -> 0.25 in the reference:
+    // u = -0.5 vs its own -0.25.
+    QVERIFY(std::abs(targets.offsets[0][5][0][0].item<double>() + 0.25) < 1e-6);
+    QVERIFY(std::abs(targets.offsets[0][5][0][1].item<double>() + 0.25) < 1e-6);
+    QVERIFY(std::abs(targets.offsets[0][10][0][0].item<double>() - 0.25) < 1e-6);
+    QVERIFY(std::abs(targets.offsets[0][5][0][2].item<double>() - std::log(2.0)) < 1e-6);
+    // The ideal offsets warp a reference that is the box's content scaled up 2x back onto it.
+    const auto small = rampImage(8);
+    const auto big = at::upsample_bilinear2d(small, {16, 16}, false);
+    const auto canvas = at::zeros({1, 3, 16, 16});
+    canvas.narrow(2, 4, 8).narrow(3, 4, 8).copy_(small);
+    const auto warped = ReferenceWarpImpl::warpedCopies({big}, targets.offsets, grid, 4).select(2, 0);
+    const auto tokens = canvas.reshape({1, 3, 4, 4, 4, 4}).permute({0, 2, 4, 1, 3, 5}).reshape({1, 16, 48});
+    for (std::int64_t n : {5, 6, 9, 10})
+      QVERIFY2(maxDiff(warped[0][n], tokens[0][n]) < 0.02, std::to_string(maxDiff(warped[0][n], tokens[0][n])).c_str());
+    // The loss is 0 at the ideal offsets and counts only inside, present pairs.
+    WarpTrace trace{targets.offsets.clone(), {}};
+    QCOMPARE(psr::train::warpSupervisionLoss(trace, boxes, at::ones({1, 1}, at::kBool), grid).item<double>(), 0.0);
+    trace.offsets[0][0][0][0] = 5.0f;  // outside the box: ignored
+    QCOMPARE(psr::train::warpSupervisionLoss(trace, boxes, at::ones({1, 1}, at::kBool), grid).item<double>(), 0.0);
+    trace.offsets[0][5][0][0] = 1.0f;
+    QVERIFY(psr::train::warpSupervisionLoss(trace, boxes, at::ones({1, 1}, at::kBool), grid).item<double>() > 0.005);
+    QCOMPARE(psr::train::warpSupervisionLoss(trace, boxes, at::zeros({1, 1}, at::kBool), grid).item<double>(), 0.0);
+    // The gate's target: the warp on the four tokens in the box, final_layer elsewhere.
+    auto weights = at::zeros({1, 16, 2});
+    weights.select(2, 0).fill_(1.0f);
+    for (std::int64_t n : {5, 6, 9, 10}) weights[0][n] = at::tensor({0.0f, 1.0f});
+    trace.weights = weights;
+    const auto present = at::ones({1, 1}, at::kBool);
+    QVERIFY(psr::train::warpGateLoss(trace, boxes, present, grid).item<double>() < 1e-9);
+    trace.weights = at::full({1, 16, 2}, 0.5f);
+    QVERIFY(std::abs(psr::train::warpGateLoss(trace, boxes, present, grid).item<double>() - std::log(2.0)) < 1e-6);
+    // Per-sample weights (the noise level) scale each sample's mean.
+    const auto weighted = psr::train::warpGateLoss(trace, boxes, present, grid, at::tensor({0.25f})).item<double>();
+    QVERIFY(std::abs(weighted - 0.25 * std::log(2.0)) < 1e-6);
+    // A hidden reference is never the target: every token's label is final_layer.
+    trace.weights = at::zeros({1, 16, 2});
+    trace.weights.select(2, 0).fill_(1.0f);
+    QVERIFY(psr::train::warpGateLoss(trace, boxes, at::zeros({1, 1}, at::kBool), grid).item<double>() < 1e-9);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestReferenceWarp)
+#include "test_reference_warp.moc"
