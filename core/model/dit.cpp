@@ -7,6 +7,7 @@
 #include <ATen/ATen.h>
 
 #include "common/error.h"
+#include "model/image_codec.h"
 #include "tensor/torch_compat.h"
 
 namespace psr::model {
@@ -242,15 +243,13 @@ at::Tensor DitImpl::output(const at::Tensor& hidden, const at::Tensor& vec, cons
 std::vector<at::Tensor> DitImpl::referenceImages(const at::Tensor& tokens, const std::vector<std::int64_t>& lengths,
                                                  const std::vector<ImageGrid>& grids) const {
   require(grids.size() == lengths.size(), "reference_warp needs each reference's grid (makeReferenceTokens sets them)");
-  const auto p = config_.patchSize();
+  const PatchCodec codec(config_.patchSize());
   std::vector<at::Tensor> images;
   std::int64_t offset = 0;
   for (std::size_t k = 0; k < lengths.size(); ++k) {
     const auto& g = grids[k];
     require(g.tokens() == lengths[k], "reference " + std::to_string(k + 1) + "'s grid does not match its tokens");
-    // b (h w) (c ph pw) -> b c (h ph) (w pw), the patch codec's layout.
-    const auto t = tokens.narrow(1, offset, lengths[k]);
-    images.push_back(t.reshape({t.size(0), g.h, g.w, 3, p, p}).permute({0, 3, 1, 4, 2, 5}).reshape({t.size(0), 3, g.h * p, g.w * p}));
+    images.push_back(codec.decode({tokens.narrow(1, offset, lengths[k]), g}));
     offset += lengths[k];
   }
   return images;
