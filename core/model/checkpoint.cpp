@@ -204,9 +204,24 @@ Generator withReferenceCopy(Generator generator) {
   return withChangedConfig(std::move(generator), [](DitConfig& d) { d.reference_copy = true; });
 }
 
-Generator withReferenceWarp(Generator generator) {
-  if (generator.config.dit.reference_warp) return generator;
-  return withChangedConfig(std::move(generator), [](DitConfig& d) { d.reference_warp = true; });
+Generator withPositions(Generator generator, PositionEncoding positions) {
+  if (generator.config.dit.positions == positions) return generator;
+  return withChangedConfig(std::move(generator), [positions](DitConfig& d) { d.positions = positions; });
+}
+
+Generator withReferenceWarp(Generator generator, WarpPool pool) {
+  if (generator.config.dit.reference_warp) {
+    if (generator.config.dit.reference_warp_pool != pool)
+      throw Error(std::string("the model already has a warp head pooling by \"") +
+                      warpPoolName(generator.config.dit.reference_warp_pool) + "\"; it cannot be changed to \"" +
+                      warpPoolName(pool) + "\"",
+                  ErrorCode::InvalidArgument);
+    return generator;
+  }
+  return withChangedConfig(std::move(generator), [pool](DitConfig& d) {
+    d.reference_warp = true;
+    d.reference_warp_pool = pool;
+  });
 }
 
 }  // namespace psr::model

@@ -55,6 +55,9 @@ Generator loadGenerator(const std::filesystem::path& dir, c10::Device device = c
 /// freshly initialised; every other tensor is copied. A generator that has one is returned as is.
 Generator withReferenceCopy(Generator generator);
 /// The same generator with a freshly initialised reference warp head (see model/reference_warp.h).
-Generator withReferenceWarp(Generator generator);
+Generator withReferenceWarp(Generator generator, WarpPool pool = WarpPool::Token);
+/// The same generator with its references placed by `positions` (frame-wise or UNO offsets);
+/// every tensor is kept. For the positional ablation on a fine-tuned model.
+Generator withPositions(Generator generator, PositionEncoding positions);
 
 }  // namespace psr::model

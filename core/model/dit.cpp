@@ -139,7 +139,7 @@ DitImpl::DitImpl(DitConfig config) : config_(std::move(config)) {
   final_layer = register_module("final_layer", LastLayer(h, config_.in_channels));
   if (config_.reference_copy) reference_copy = register_module("reference_copy", ReferenceCopy(h, config_.headDim()));
   if (config_.reference_warp)
-    reference_warp = register_module("reference_warp", ReferenceWarp(h, config_.patchSize()));
+    reference_warp = register_module("reference_warp", ReferenceWarp(h, config_.patchSize(), config_.reference_warp_pool));
   zeroInitModulation();
 }
 

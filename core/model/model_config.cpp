@@ -138,6 +138,7 @@ void ModelConfig::validate() const {
   require(!d.reference_warp || d.prediction == Prediction::X0, name,
           "reference_warp needs \"prediction\": \"x0\" (it mixes clean-image predictions)");
   require(!(d.reference_warp && d.reference_copy), name, "reference_copy and reference_warp are alternatives; pick one");
+  require(d.reference_warp_pool == WarpPool::Token || d.reference_warp, name, "reference_warp_pool needs reference_warp");
   require(inRange(d.max_references, 0, kMaxReferences), name,
           "max_references must be in [0, " + std::to_string(kMaxReferences) + "]");
   require(text.dim == d.context_dim, name, "text.dim must equal dit.context_dim");
@@ -192,6 +193,21 @@ const char* predictionName(Prediction prediction) {
   }
 }
 
+const char* warpPoolName(WarpPool pool) {
+  switch (pool) {
+    case WarpPool::Map: return "map";
+    case WarpPool::Fit: return "fit";
+    default: return "token";
+  }
+}
+
+WarpPool parseWarpPool(const std::string& name) {
+  if (name == "token") return WarpPool::Token;
+  if (name == "map") return WarpPool::Map;
+  if (name == "fit") return WarpPool::Fit;
+  throw Error("unknown reference_warp_pool '" + name + "' (token, map or fit)", ErrorCode::InvalidArgument);
+}
+
 void to_json(nlohmann::json& j, const ModelConfig& c) {
   const auto& d = c.dit;
   j = {{"name", c.name},
@@ -212,7 +228,8 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
          {"max_references", d.max_references},
          {"prediction", predictionName(d.prediction)},
          {"reference_copy", d.reference_copy},
-         {"reference_warp", d.reference_warp}}},
+         {"reference_warp", d.reference_warp},
+         {"reference_warp_pool", warpPoolName(d.reference_warp_pool)}}},
        {"text",
         {{"vocab_size", c.text.vocab_size},
          {"dim", c.text.dim},
@@ -258,6 +275,7 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
     // Absent before the pointer head existed: off.
     c.dit.reference_copy = d.value("reference_copy", false);
     c.dit.reference_warp = d.value("reference_warp", false);
+    c.dit.reference_warp_pool = parseWarpPool(d.value("reference_warp_pool", std::string("token")));
     const auto& t = j.at("text");
     readInt(t, "vocab_size", c.text.vocab_size);
     readInt(t, "dim", c.text.dim);

@@ -19,6 +19,12 @@ enum class PositionEncoding {
 
 /// The DiT's dimensions in FLUX.1 terms; also the options of DitImpl.
 enum class Prediction { Velocity, X0, Preconditioned };
+/// How the warp head's per-token lookups become the ones it samples with (model/reference_warp.h).
+enum class WarpPool {
+  Token,  ///< each token samples where it predicted
+  Map,    ///< each token guesses its reference's one map; the gate-weighted mean is used
+  Fit,    ///< one map per reference fitted to the tokens' own lookups, weighted by the gate
+};
 
 struct DitConfig {
   std::int64_t in_channels = 192;  ///< channels of one latent token (= out channels)
@@ -58,6 +64,11 @@ struct DitConfig {
   /// there, mixed with final_layer's x0 by a per-token gate. Unlike the pointer head it can draw
   /// a moved, rescaled subject. X0 and pixel patches only; an alternative to reference_copy.
   bool reference_warp = false;
+  /// With reference_warp: whether every token samples where it predicted (token), or one map
+  /// (scale and shift) per reference and image is drawn from the tokens' predictions (map,
+  /// fit), so that a subject is one rigid, rescaled copy rather than a mosaic of independently
+  /// placed patches (docs/generator.md, "One map per reference").
+  WarpPool reference_warp_pool = WarpPool::Token;
 
   std::int64_t headDim() const { return hidden / num_heads; }
   /// Pixels per token side of a pixel-patch codec (in_channels = 3 · patch²).
@@ -104,6 +115,9 @@ void to_json(nlohmann::json& j, const ModelConfig& config);
 void from_json(const nlohmann::json& j, ModelConfig& config);
 const char* positionEncodingName(PositionEncoding encoding);
 const char* predictionName(Prediction prediction);
+const char* warpPoolName(WarpPool pool);
+/// "token", "map" or "fit"; throws InvalidArgument otherwise.
+WarpPool parseWarpPool(const std::string& name);
 
 /// Parameters of the DiT alone, from the config (matches DitImpl's parameters exactly).
 std::int64_t ditParameterCount(const DitConfig& config);

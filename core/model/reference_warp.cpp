@@ -13,11 +13,13 @@ at::Tensor normed(const at::Tensor& x) { return at::layer_norm(x, {x.size(-1)}, 
 
 }  // namespace
 
-ReferenceWarpImpl::ReferenceWarpImpl(std::int64_t hidden, std::int64_t patch) : patch_(patch) {
+ReferenceWarpImpl::ReferenceWarpImpl(std::int64_t hidden, std::int64_t patch, WarpPool pool)
+    : patch_(patch), pool_(pool) {
   gate = register_module("gate", torch::nn::Linear(hidden, 1 + kMaxReferences));
   warp = register_module("warp", torch::nn::Linear(hidden, 3 * kMaxReferences));
   at::NoGradGuard noGrad;
-  // Offsets 0 and log s = 0: an in-place, same-scale copy until training moves them.
+  // Offsets 0 and log s = 0 (pooled: a = 0, s = 1): an in-place, same-scale copy until
+  // training moves them.
   warp->weight.zero_();
   warp->bias.zero_();
   // Gate logits (0, -3.7, ...) / kGateScale: 95 % final_layer with two references; zero
@@ -35,6 +37,15 @@ at::Tensor ReferenceWarpImpl::tokenCentres(const ImageGrid& grid, const at::Tens
   return at::stack({u.reshape({-1}), v.reshape({-1})}, 1);
 }
 
+at::Tensor ReferenceWarpImpl::offsetsOfMaps(const at::Tensor& maps, const ImageGrid& grid) {
+  const auto b = maps.size(0), k = maps.size(1), n = grid.tokens();
+  const auto centres = tokenCentres(grid, maps.options()).view({1, n, 1, 2});
+  const auto a = maps.narrow(2, 0, 2).unsqueeze(1), logs = maps.narrow(2, 2, 1).unsqueeze(1);  // [B, 1, K, .]
+  // reference = s · c + a, so the offset from the token's own centre c is (s - 1) · c + a.
+  const auto uv = (logs.exp() - 1) * centres + a;  // [B, N, K, 2]
+  return at::cat({uv, logs.expand({b, n, k, 1})}, 3);
+}
+
 at::Tensor ReferenceWarpImpl::mix(const at::Tensor& x0, const at::Tensor& hidden, const ImageGrid& grid,
                                   const std::vector<at::Tensor>& images, const at::Tensor& present, WarpTrace* trace) {
   const auto b = x0.size(0), n = x0.size(1), k = std::int64_t(images.size()), p = patch_;
@@ -44,10 +55,6 @@ at::Tensor ReferenceWarpImpl::mix(const at::Tensor& x0, const at::Tensor& hidden
                     std::to_string(x0.size(2)) + " values (patch " + std::to_string(p) + ")",
                 ErrorCode::InvalidArgument);
   const auto h = normed(hidden);
-  auto offsets = warp->forward(h).view({b, n, kMaxReferences, 3}).narrow(2, 0, k);  // [B, N, K, 3]
-  offsets = at::cat({offsets.narrow(3, 0, 2), offsets.narrow(3, 2, 1).clamp(-kMaxLogScale, kMaxLogScale)}, 3);
-  if (trace) trace->offsets = offsets;
-  const auto copies = warpedCopies(images, offsets, grid, p);  // [B, N, K, C]
   auto g = gate->forward(h).narrow(2, 0, 1 + k) * kGateScale;  // [B, N, 1 + K]
   if (present.defined()) {
     const auto off = at::cat({at::zeros({b, 1}, present.options()), present.logical_not()}, 1).view({b, 1, 1 + k});
@@ -55,6 +62,29 @@ at::Tensor ReferenceWarpImpl::mix(const at::Tensor& x0, const at::Tensor& hidden
   }
   const auto w = at::softmax(g, -1);
   if (trace) trace->weights = w;
+  auto offsets = warp->forward(h).view({b, n, kMaxReferences, 3}).narrow(2, 0, k);  // [B, N, K, 3]
+  offsets = at::cat({offsets.narrow(3, 0, 2), offsets.narrow(3, 2, 1).clamp(-kMaxLogScale, kMaxLogScale)}, 3);
+  if (pool_ != WarpPool::Token) {
+    // The tokens the gate gives to a reference decide its map; the weights are detached so the
+    // pooling does not pull the gate towards tokens whose guesses happen to sample well.
+    const auto share = w.narrow(2, 1, k).detach().unsqueeze(3);  // [B, N, K, 1]
+    const auto total = share.sum(1).clamp_min(1e-6);             // [B, K, 1]
+    at::Tensor maps;
+    if (pool_ == WarpPool::Map) {
+      if (trace) trace->maps = offsets;
+      maps = (offsets * share).sum(1) / total;  // [B, K, 3]
+    } else {
+      if (trace) trace->tokenOffsets = offsets;
+      const auto centres = tokenCentres(grid, offsets.options()).view({1, n, 1, 2});
+      const auto logs = (offsets.narrow(3, 2, 1) * share).sum(1) / total;                        // [B, K, 1]
+      const auto from = (centres * share).sum(1) / total;                                          // [B, K, 2]
+      const auto to = ((centres + offsets.narrow(3, 0, 2)) * share).sum(1) / total;              // [B, K, 2]
+      maps = at::cat({to - logs.exp() * from, logs}, 2);
+    }
+    offsets = offsetsOfMaps(maps, grid);
+  }
+  if (trace) trace->offsets = offsets;
+  const auto copies = warpedCopies(images, offsets, grid, p);  // [B, N, K, C]
   auto out = x0 * w.narrow(2, 0, 1);
   for (std::int64_t r = 0; r < k; ++r) out = out + copies.select(2, r) * w.narrow(2, 1 + r, 1);
   return out;

@@ -20,21 +20,33 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
+#include "model/model_config.h"
 #include "model/rope.h"
 
 namespace psr::model {
 
 /// What the warp head predicted in the last forward, for supervision.
 struct WarpTrace {
-  at::Tensor offsets;  ///< [B, N, K, 3]: (u, v) minus the token's own centre, and log s
+  at::Tensor offsets;  ///< [B, N, K, 3]: (u, v) minus the token's own centre, and log s, as sampled
   at::Tensor weights;  ///< [B, N, 1 + K]: the gate's mix (final_layer, then each reference)
+  /// Pooling "map" only: each token's guess [B, N, K, 3] of its reference's one map
+  /// (a_u, a_v, log s), reference = s · target + a in [-1, 1] units; undefined otherwise.
+  at::Tensor maps;
+  /// Pooling "fit" only: the per-token offsets the map was fitted to (`offsets` is what was
+  /// sampled); undefined otherwise.
+  at::Tensor tokenOffsets;
 };
 
 class ReferenceWarpImpl : public torch::nn::Module {
  public:
   static constexpr std::int64_t kMaxReferences = 4;
 
-  ReferenceWarpImpl(std::int64_t hidden, std::int64_t patch);
+  /// `pool` (DitConfig::reference_warp_pool): Token samples each token's own lookup; Map and
+  /// Fit one map per reference and image, weighted by the gate's share for that reference:
+  /// Map averages the tokens' guesses of the map, Fit takes the scale from the mean of their
+  /// log s and the shift that carries the weighted centroid of the token centres to that of
+  /// their lookups (the least-squares shift for that scale).
+  ReferenceWarpImpl(std::int64_t hidden, std::int64_t patch, WarpPool pool = WarpPool::Token);
 
   /// The mixed clean-image prediction [B, N, C] (C = 3·patch²). `x0` is final_layer's,
   /// `hidden` [B, N, hidden] the target tokens' last hidden states on `grid`, `images` one
@@ -51,12 +63,16 @@ class ReferenceWarpImpl : public torch::nn::Module {
   /// [N, 2] (u, v) of each token centre of `grid` in [-1, 1] (grid_sample's coordinates).
   static at::Tensor tokenCentres(const ImageGrid& grid, const at::TensorOptions& options);
 
+  /// Per-token offsets [B, N, K, 3] of one map per reference `maps` [B, K, 3] (a_u, a_v, log s).
+  static at::Tensor offsetsOfMaps(const at::Tensor& maps, const ImageGrid& grid);
+
   torch::nn::Linear gate{nullptr}, warp{nullptr};
 
  private:
   static constexpr double kGateScale = 8.0;  ///< gate logits = kGateScale · gate(h), as the pointer head
   static constexpr double kMaxLogScale = 3.0;  ///< |log s| bound: a 20x zoom either way
   std::int64_t patch_;
+  WarpPool pool_;
 };
 TORCH_MODULE(ReferenceWarp);
 

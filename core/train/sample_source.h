@@ -20,6 +20,9 @@ struct TrainingBatch {
   /// [B, slots, 8]: per reference slot, its subject's box in the target then in the reference
   /// image as given (x0, y0, x1, y1 in [0, 1]); zeros where unknown. Undefined = no boxes.
   at::Tensor boxes;
+  /// [B, slots, H, W] float 0/1: per reference slot, its subject's visible pixels in the
+  /// target; zeros where unknown. Undefined = no masks.
+  at::Tensor masks;
 };
 
 class SampleSource {

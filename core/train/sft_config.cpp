@@ -16,7 +16,7 @@ SftConfig SftConfig::fromJson(const nlohmann::json& j) {
       "checkpoint_every", "keep_checkpoints", "sample_every", "sample_count", "sample_steps", "sample_guidance",
       "log_every", "seed", "threads", "device", "out", "add_reference_copy",
       "add_reference_warp", "warp_supervision", "warp_gate_supervision",
-      "warp_gate_by_noise"};
+      "warp_gate_by_noise", "warp_pool", "warp_gate_labels", "positions"};
   for (const auto& [key, value] : j.items())
     if (!known.count(key)) throw Error("job spec: unknown key \"" + key + "\"", ErrorCode::InvalidArgument);
   if (j.contains("kind") && j["kind"] != "sft")
@@ -41,6 +41,31 @@ SftConfig SftConfig::fromJson(const nlohmann::json& j) {
   if (c.addReferenceWarp && c.init.empty())
     throw Error("job spec: \"add_reference_warp\" adds the head to an \"init\" model; a fresh \"model\" sets dit.reference_warp",
                 ErrorCode::InvalidArgument);
+  if (j.contains("positions")) {
+    std::string positions;
+    readSpecField(j, "positions", positions);
+    if (positions != "frame-wise" && positions != "uno-offset")
+      throw Error("job spec: \"positions\" is \"frame-wise\" or \"uno-offset\", not \"" + positions + "\"",
+                  ErrorCode::InvalidArgument);
+    if (c.init.empty())
+      throw Error("job spec: \"positions\" re-places an \"init\" model's references; a fresh \"model\" sets dit.positions",
+                  ErrorCode::InvalidArgument);
+    c.positions = positions == "frame-wise" ? model::PositionEncoding::FrameWise : model::PositionEncoding::UnoOffset;
+  }
+  if (j.contains("warp_pool")) {
+    std::string pool;
+    readSpecField(j, "warp_pool", pool);
+    c.warpPool = model::parseWarpPool(pool);
+    if (!c.addReferenceWarp)
+      throw Error("job spec: \"warp_pool\" chooses how the head \"add_reference_warp\" adds pools; a fresh \"model\" sets "
+                  "dit.reference_warp_pool",
+                  ErrorCode::InvalidArgument);
+  }
+  std::string labels = "box";
+  readSpecField(j, "warp_gate_labels", labels);
+  if (labels != "box" && labels != "mask")
+    throw Error("job spec: \"warp_gate_labels\" is \"box\" or \"mask\", not \"" + labels + "\"", ErrorCode::InvalidArgument);
+  c.warpGateMasks = labels == "mask";
   readSpecField(j, "warp_supervision", c.warpSupervision);
   readSpecField(j, "warp_gate_supervision", c.warpGateSupervision);
   readSpecField(j, "warp_gate_by_noise", c.warpGateByNoise);
@@ -132,6 +157,9 @@ nlohmann::json SftConfig::toJson() const {
   if (warpSupervision > 0) j["warp_supervision"] = warpSupervision;
   if (warpGateSupervision > 0) j["warp_gate_supervision"] = warpGateSupervision;
   if (warpGateByNoise) j["warp_gate_by_noise"] = true;
+  if (addReferenceWarp) j["warp_pool"] = model::warpPoolName(warpPool);
+  if (positions) j["positions"] = model::positionEncodingName(*positions);
+  if (warpGateMasks) j["warp_gate_labels"] = "mask";
   return j;
 }
 

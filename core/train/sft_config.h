@@ -25,6 +25,11 @@ struct SftConfig {
   bool addReferenceCopy = false;
   /// With `init`: add the reference warp head (DitConfig::reference_warp) the same way.
   bool addReferenceWarp = false;
+  /// With `init`: place the references by this encoding instead of the init model's (the
+  /// positional ablation on a fine-tuned model, docs/generator.md).
+  std::optional<model::PositionEncoding> positions;
+  /// With addReferenceWarp: how the added head pools its lookups (DitConfig::reference_warp_pool).
+  model::WarpPool warpPool = model::WarpPool::Token;
   /// Weight of the warp head's box supervision (train/warp_supervision.h); needs data that
   /// carries subject boxes (world data) and a model with the warp head. 0 = off.
   double warpSupervision = 0.0;
@@ -32,6 +37,9 @@ struct SftConfig {
   double warpGateSupervision = 0.0;
   /// Weight each sample's gate cross-entropy by its noise level t (see warpGateLoss).
   bool warpGateByNoise = false;
+  /// Label the gate's tokens by the subjects' masks ("warp_gate_labels": "mask") instead of
+  /// their boxes ("box", the default).
+  bool warpGateMasks = false;
   nlohmann::json data;  ///< {"shards": [paths]} or {"world": {...}} (the CLI builds the source)
   ReferenceMix references = ReferenceMix::fromJson({{"2", 0.9}, {"3", 0.05}, {"4", 0.05}});
   std::int64_t steps = 1000;

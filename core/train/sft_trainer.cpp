@@ -112,13 +112,14 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   // weights from the training state below.
   TrainingModel tm;
   at::manual_seed(c.seed);
-  if (!c.init.empty() && !resume.empty() && (c.addReferenceCopy || c.addReferenceWarp)) {
+  if (!c.init.empty() && !resume.empty() && (c.addReferenceCopy || c.addReferenceWarp || c.positions)) {
     // A resumed run restores its (already extended) weights below; it needs the head's shapes.
     tm.generator = model::loadGenerator(resume, device);
   } else if (!c.init.empty()) {
     tm.generator = model::loadGenerator(c.init, device);
     if (c.addReferenceCopy) tm.generator = model::withReferenceCopy(std::move(tm.generator));
-    if (c.addReferenceWarp) tm.generator = model::withReferenceWarp(std::move(tm.generator));
+    if (c.addReferenceWarp) tm.generator = model::withReferenceWarp(std::move(tm.generator), c.warpPool);
+    if (c.positions) tm.generator = model::withPositions(std::move(tm.generator), *c.positions);
   } else if (!resume.empty()) {
     tm.generator = model::loadGenerator(resume, device);
   } else {
@@ -250,7 +251,11 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
         throw Error("job spec: warp supervision needs data with subject boxes (world data)", ErrorCode::InvalidArgument);
       const auto boxes = part(batch.boxes).to(device), slotPresent = part(present).to(device);
       warpTerm = warpSupervisionLoss(trace, boxes, slotPresent, grid);
-      gateTerm = warpGateLoss(trace, boxes, slotPresent, grid, c.warpGateByNoise ? myTimesteps : at::Tensor());
+      if (c.warpGateMasks && !batch.masks.defined())
+        throw Error("job spec: \"warp_gate_labels\": \"mask\" needs data with subject masks (world data)",
+                    ErrorCode::InvalidArgument);
+      gateTerm = warpGateLoss(trace, boxes, slotPresent, grid, c.warpGateByNoise ? myTimesteps : at::Tensor(),
+                              c.warpGateMasks ? part(batch.masks).to(device) : at::Tensor());
     }
     const double value = dist ? dist->average(loss.item<double>()) : loss.item<double>();
     if (!std::isfinite(value)) {

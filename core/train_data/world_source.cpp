@@ -138,6 +138,7 @@ struct WorldSource::Impl {
     at::Tensor weights;
     std::vector<at::Tensor> refs;
     std::vector<std::array<float, 8>> boxes;  ///< per reference: target box, reference box, in [0, 1]
+    std::vector<at::Tensor> masks;            ///< per reference: [size, size] float, its subject in the target
     std::string prompt;
   };
 
@@ -197,6 +198,13 @@ struct WorldSource::Impl {
       if (options.referenceCrop && !rendered.subjects.empty()) image = cropToSubject(image, rendered.subjects.front().box);
       s.refs.push_back(image);
       s.boxes.push_back(boxes);
+      const bool masked = k < int(rendering.subjects.size()) &&
+                          rendering.subjects[std::size_t(k)].mask.size() == std::size_t(options.size) * std::size_t(options.size);
+      s.masks.push_back(masked ? at::from_blob(const_cast<std::uint8_t*>(rendering.subjects[std::size_t(k)].mask.data()),
+                                               {options.size, options.size}, at::kByte)
+                                     .ne(0)
+                                     .to(at::kFloat)
+                               : at::zeros({options.size, options.size}, at::kFloat));
     }
     return s;
   }
@@ -230,9 +238,12 @@ train::TrainingBatch WorldSource::batch(std::int64_t step, std::int64_t size) {
   if (slots > 0) {
     out.present = at::zeros({size, std::int64_t(slots)}, at::kBool);
     out.boxes = at::zeros({size, std::int64_t(slots), 8}, at::kFloat);
+    out.masks = at::zeros({size, std::int64_t(slots), impl_->options.size, impl_->options.size}, at::kFloat);
     for (std::size_t i = 0; i < samples.size(); ++i)
-      for (std::size_t k = 0; k < samples[i].boxes.size(); ++k)
+      for (std::size_t k = 0; k < samples[i].boxes.size(); ++k) {
         out.boxes[std::int64_t(i)][std::int64_t(k)] = at::tensor(std::vector<float>(samples[i].boxes[k].begin(), samples[i].boxes[k].end()));
+        out.masks[std::int64_t(i)][std::int64_t(k)].copy_(samples[i].masks[k]);
+      }
     for (std::size_t k = 0; k < slots; ++k) {
       std::vector<at::Tensor> column;
       for (std::size_t i = 0; i < samples.size(); ++i) {

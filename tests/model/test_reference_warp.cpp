@@ -1,6 +1,7 @@
 // The reference warp head (DitConfig::reference_warp): its lookup geometry against hand-computed
-// bilinear samples, joint and cached forwards, absent references, the config rules, and the box
-// supervision's ideal offsets (train/warp_supervision.h) for hand-made boxes.
+// bilinear samples, joint and cached forwards, absent references, the config rules, the box
+// supervision's ideal offsets (train/warp_supervision.h) for hand-made boxes, the pooled heads'
+// one map per reference, and gate labels from masks.
 // LibTorch headers come before Qt's.
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -203,7 +204,8 @@ class TestReferenceWarp : public QObject {
     for (std::int64_t n : {5, 6, 9, 10})
       QVERIFY2(maxDiff(warped[0][n], tokens[0][n]) < 0.02, std::to_string(maxDiff(warped[0][n], tokens[0][n])).c_str());
     // The loss is 0 at the ideal offsets and counts only inside, present pairs.
-    WarpTrace trace{targets.offsets.clone(), {}};
+    WarpTrace trace;
+    trace.offsets = targets.offsets.clone();
     QCOMPARE(psr::train::warpSupervisionLoss(trace, boxes, at::ones({1, 1}, at::kBool), grid).item<double>(), 0.0);
     trace.offsets[0][0][0][0] = 5.0f;  // outside the box: ignored
     QCOMPARE(psr::train::warpSupervisionLoss(trace, boxes, at::ones({1, 1}, at::kBool), grid).item<double>(), 0.0);
@@ -226,6 +228,142 @@ class TestReferenceWarp : public QObject {
     trace.weights = at::zeros({1, 16, 2});
     trace.weights.select(2, 0).fill_(1.0f);
     QVERIFY(psr::train::warpGateLoss(trace, boxes, at::zeros({1, 1}, at::kBool), grid).item<double>() < 1e-9);
+  }
+  // Pooled heads: config rules, one map per reference pooled with the gate's shares (the mean
+  // of the tokens' guesses, or fitted to their own lookups), every token sampling with it, and
+  // the same result from the cached forward.
+  void pooledHeadsDrawOneMapPerReference() {
+    auto config = modelPreset("tiny");
+    config.dit = warpConfig();
+    config.dit.reference_warp_pool = WarpPool::Map;
+    QVERIFY(nlohmann::json(config).get<ModelConfig>().dit.reference_warp_pool == WarpPool::Map);
+    auto alone = config;
+    alone.dit.reference_warp = false;
+    const auto err = errorOf([&] { alone.validate(); });
+    QVERIFY(err && QString(err->what()).contains("reference_warp_pool needs"));
+    auto unknown = nlohmann::json(config);
+    unknown["dit"]["reference_warp_pool"] = "median";
+    const auto badPool = errorOf([&] { unknown.get<ModelConfig>(); });
+    QVERIFY(badPool && QString(badPool->what()).contains("token, map or fit"));
+    // The map's geometry: token centre c looks up s·c + a.
+    const ImageGrid grid{4, 4};
+    const auto maps = at::tensor({0.1f, -0.2f, float(std::log(0.5))}).view({1, 1, 3});
+    const auto offsets = ReferenceWarpImpl::offsetsOfMaps(maps, grid);
+    const auto centres = ReferenceWarpImpl::tokenCentres(grid, at::TensorOptions(at::kFloat));
+    const auto looked = centres + offsets[0].select(1, 0).narrow(1, 0, 2);
+    const auto expected = centres * 0.5 + at::tensor({0.1f, -0.2f});
+    QVERIFY2(maxDiff(looked, expected) < 1e-6, std::to_string(maxDiff(looked, expected)).c_str());
+    QVERIFY(maxDiff(offsets.select(3, 2), at::full({1, 16, 1}, std::log(0.5))) < 1e-6);
+
+    for (const auto pool : {WarpPool::Map, WarpPool::Fit}) {
+      config.dit.reference_warp_pool = pool;
+      Dit dit(config.dit);
+      fixtures::randomiseWeights(*dit, 81);
+      {
+        at::NoGradGuard noGrad;
+        dit->reference_warp->gate->weight.normal_(0, 0.5);
+        dit->reference_warp->gate->bias.zero_();
+        dit->reference_warp->warp->weight.normal_(0, 0.1);
+      }
+      auto gen = psr::flow::cpuGenerator(82);
+      const auto c = config.dit;
+      const auto img = at::randn({2, 16, c.in_channels}, gen, at::kFloat);
+      const auto t = at::tensor({0.8f, 0.3f});
+      const auto text = fixtures::randomText(c, 2, 5, 1, gen);
+      auto refs = fixtures::randomReferences(c, 2, grid, gen);
+      refs.present = at::ones({2, 2}, at::kBool);
+      refs.present[1][1] = false;
+      at::InferenceMode guard;
+      const auto pos = gridPositions(grid, 0);
+      WarpTrace trace;
+      const auto full = dit->forward(img, pos, t, text, refs, {}, &trace);
+      const auto& guesses = pool == WarpPool::Map ? trace.maps : trace.tokenOffsets;
+      QVERIFY(guesses.defined());
+      QVERIFY((pool == WarpPool::Map ? trace.tokenOffsets : trace.maps).defined() == false);
+      QCOMPARE(guesses.sizes(), (at::IntArrayRef{2, 16, 2, 3}));
+      // The tokens disagree; the map is pooled with the gate's share per reference.
+      QVERIFY(maxDiff(guesses.select(1, 0), guesses.select(1, 7)) > 1e-3);
+      const auto share = trace.weights.narrow(2, 1, 2).unsqueeze(3);
+      const auto mean = [&](const at::Tensor& x) { return (x * share).sum(1) / share.sum(1).clamp_min(1e-6); };
+      at::Tensor pooled;
+      if (pool == WarpPool::Map) {
+        pooled = mean(guesses);
+      } else {
+        // Scale: the mean log s; shift: carries the centres' weighted centroid to the lookups'.
+        const auto c0 = centres.view({1, 16, 1, 2});
+        const auto logs = mean(guesses.narrow(3, 2, 1));
+        const auto shift = mean(c0 + guesses.narrow(3, 0, 2)) - logs.exp() * mean(c0.expand({2, 16, 2, 2}));
+        pooled = at::cat({shift, logs}, 2);
+      }
+      const auto wanted = ReferenceWarpImpl::offsetsOfMaps(pooled, grid);
+      QVERIFY2(maxDiff(trace.offsets, wanted) < 1e-5, std::to_string(maxDiff(trace.offsets, wanted)).c_str());
+      const auto cached = dit->forwardCached(img, pos, t, text, dit->encodeReferences(refs), refs.present);
+      QVERIFY2(maxDiff(full, cached) < 1e-4, std::to_string(maxDiff(full, cached)).c_str());
+    }
+    // A head's pooling cannot be changed in place.
+    auto g = createGenerator(modelPreset("tiny"), WordTokenizer::fromCorpus({"a cat"}));
+    g.config.dit.prediction = Prediction::X0;
+    g = withReferenceWarp(g, WarpPool::Token);
+    const auto changed = errorOf([&] { withReferenceWarp(g, WarpPool::Fit); });
+    QVERIFY(changed && QString(changed->what()).contains("pooling by \"token\""));
+    QVERIFY(withReferenceWarp(g, WarpPool::Token).dit.get() == g.dit.get());
+  }
+
+  // Target box: the top-left quarter; reference box: the whole reference. The map is s = 2 and
+  // a = (1, 1): the box's centre (-0.5, -0.5) goes to the reference's (0, 0); on the tokens
+  // inside it agrees with the per-token targets. Pooling "map"'s loss holds every token to it;
+  // pooling "fit"'s holds the tokens' own offsets, not the fitted ones, to the per-token targets.
+  void pooledSupervisionTargets() {
+    const ImageGrid grid{4, 4};
+    const auto boxes = at::tensor({0.0f, 0.0f, 0.5f, 0.5f, 0.0f, 0.0f, 1.0f, 1.0f}).view({1, 1, 8});
+    const auto targets = psr::train::warpTargets(boxes, grid);
+    const auto want = at::tensor({1.0f, 1.0f, float(std::log(2.0))}).view({1, 1, 3});
+    QVERIFY2(maxDiff(targets.maps, want) < 1e-6, std::to_string(maxDiff(targets.maps, want)).c_str());
+    QVERIFY(targets.valid[0][0].item<bool>());
+    const auto fromMap = ReferenceWarpImpl::offsetsOfMaps(targets.maps, grid);
+    const auto inside = targets.inside.unsqueeze(3).to(at::kFloat);
+    QCOMPARE(targets.inside.sum().item<std::int64_t>(), std::int64_t(4));
+    QVERIFY(maxDiff(fromMap * inside, targets.offsets) < 1e-6);
+    const auto present = at::ones({1, 1}, at::kBool);
+    WarpTrace trace;
+    trace.offsets = fromMap;
+    trace.maps = targets.maps.unsqueeze(1).expand({1, 16, 1, 3}).clone();
+    QCOMPARE(psr::train::warpSupervisionLoss(trace, boxes, present, grid).item<double>(), 0.0);
+    trace.maps[0][15][0][0] = 2.0f;  // a token outside the box still owes the map
+    QVERIFY(psr::train::warpSupervisionLoss(trace, boxes, present, grid).item<double>() > 1e-3);
+    QCOMPARE(psr::train::warpSupervisionLoss(trace, boxes, at::zeros({1, 1}, at::kBool), grid).item<double>(), 0.0);
+    // Unknown boxes (zeros) are no target either.
+    QCOMPARE(psr::train::warpSupervisionLoss(trace, at::zeros({1, 1, 8}), present, grid).item<double>(), 0.0);
+    WarpTrace fit;
+    fit.tokenOffsets = targets.offsets.clone();
+    fit.offsets = at::full_like(targets.offsets, 3.0);
+    QCOMPARE(psr::train::warpSupervisionLoss(fit, boxes, present, grid).item<double>(), 0.0);
+    fit.tokenOffsets[0][0][0][0] = 1.0f;  // token 0 is inside the box
+    QVERIFY(psr::train::warpSupervisionLoss(fit, boxes, present, grid).item<double>() > 1e-3);
+  }
+
+  // A disc-like mask in the middle of a 4 x 4 grid of 4 px tokens: the four middle tokens are
+  // covered, the corner tokens of its box only in part, so mask labels differ from box labels.
+  void maskLabelsFollowTheSilhouette() {
+    const ImageGrid grid{4, 4};
+    auto masks = at::zeros({1, 1, 16, 16});
+    masks.narrow(2, 4, 8).narrow(3, 4, 8).fill_(1.0f);  // tokens 5, 6, 9, 10
+    masks.narrow(2, 2, 2).narrow(3, 6, 4).fill_(1.0f);  // a quarter of tokens 1 and 2
+    const auto member = psr::train::maskMembership(masks, grid);
+    QCOMPARE(member.sizes(), (at::IntArrayRef{1, 16, 1}));
+    QCOMPARE(member.sum().item<std::int64_t>(), std::int64_t(4));
+    for (std::int64_t n : {5, 6, 9, 10}) QVERIFY(member[0][n][0].item<bool>());
+    // The box around the mask (rows 2..12, cols 4..12 of 16) holds tokens 1 and 2 as well.
+    const auto boxes = at::tensor({0.25f, 0.125f, 0.75f, 0.75f, 0.0f, 0.0f, 1.0f, 1.0f}).view({1, 1, 8});
+    WarpTrace trace;
+    trace.weights = at::zeros({1, 16, 2});
+    trace.weights.select(2, 0).fill_(1.0f);
+    for (std::int64_t n : {5, 6, 9, 10}) trace.weights[0][n] = at::tensor({0.0f, 1.0f});
+    const auto present = at::ones({1, 1}, at::kBool);
+    QVERIFY(psr::train::warpGateLoss(trace, boxes, present, grid, {}, masks).item<double>() < 1e-9);
+    QVERIFY(psr::train::warpGateLoss(trace, boxes, present, grid).item<double>() > 1.0);
+    const auto err = errorOf([&] { psr::train::maskMembership(at::zeros({16, 16}), grid); });
+    QVERIFY(err && QString(err->what()).contains("masks"));
   }
 };
 

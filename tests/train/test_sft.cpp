@@ -75,6 +75,18 @@ class WeightedSource final : public train::SampleSource {
   float w_;
 };
 
+// Shards under root/shards and a 2-step `model` run on them in root/init: an init checkpoint.
+fs::path trainedInit(const fs::path& root, const model::ModelConfig& model) {
+  fs::create_directories(root / "shards");
+  train_fixtures::writeShard(root / "shards" / "shard-00000.safetensors", 8, 16, 2);
+  auto spec = train_fixtures::tinyJob(root / "shards", root / "init", 2);
+  spec["model"] = model;
+  const auto config = train::SftConfig::fromJson(spec);
+  train::ShardSource source({root / "shards"}, config.references, config.seed);
+  train::runSft(config, source, {});
+  return train::latestCheckpoint(root / "init");
+}
+
 }  // namespace
 
 class TestSft : public QObject {
@@ -308,16 +320,9 @@ class TestSft : public QObject {
   void addedPointerHeadTrainsAndResumesExactly() {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
-    fs::create_directories(root / "shards");
-    train_fixtures::writeShard(root / "shards" / "shard-00000.safetensors", 8, 16, 2);
     auto x0 = model::modelPreset("tiny");
     x0.dit.prediction = model::Prediction::X0;
-    auto initSpec = train_fixtures::tinyJob(root / "shards", root / "init", 2);
-    initSpec["model"] = x0;
-    auto initConfig = train::SftConfig::fromJson(initSpec);
-    train::ShardSource initSrc({root / "shards"}, initConfig.references, initConfig.seed);
-    train::runSft(initConfig, initSrc, {});
-    const auto init = train::latestCheckpoint(root / "init");
+    const auto init = trainedInit(root, x0);
 
     auto spec = train_fixtures::tinyJob(root / "shards", root / "a", 6);
     spec.erase("model");
@@ -358,6 +363,54 @@ class TestSft : public QObject {
     QVERIFY(e && std::string(e->what()).find("add_reference_copy") != std::string::npos);
     e = errorOf([&] { model::withReferenceCopy(model::createGenerator(model::modelPreset("tiny"), *g.tokenizer)); });
     QVERIFY2(e && std::string(e->what()).find("x0") != std::string::npos, e ? e->what() : "no error");
+  }
+
+  // `positions` re-places an init model's references (the positional ablation on a fine-tuned
+  // model): the run trains with UNO offsets, so its loss differs from the frame-wise twin's, its
+  // checkpoints say so, and a resumed run keeps them.
+  void positionsOverrideReplacesTheInitModelsEncoding() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    const auto init = trainedInit(root, model::modelPreset("tiny"));
+
+    auto spec = train_fixtures::tinyJob(root / "shards", root / "frame", 4);
+    spec.erase("model");
+    spec["init"] = init.string();
+    const auto frameConfig = train::SftConfig::fromJson(spec);
+    train::ShardSource srcF({root / "shards"}, frameConfig.references, frameConfig.seed);
+    const auto frame = train::runSft(frameConfig, srcF, {});
+    spec["positions"] = "uno-offset";
+    spec["out"] = (root / "uno").string();
+    const auto uno = train::SftConfig::fromJson(spec);
+    QCOMPARE(train::SftConfig::fromJson(uno.toJson()).toJson(), uno.toJson());
+    train::ShardSource srcU({root / "shards"}, uno.references, uno.seed);
+    train::SftHooks hooks;
+    hooks.onMetrics = [&](std::int64_t step, std::int64_t, const std::map<std::string, double>&) {
+      if (step == 2) hooks.cancel.cancel();
+    };
+    const auto first = train::runSft(uno, srcU, hooks);
+    QVERIFY(first.cancelled);
+    QVERIFY(model::loadGenerator(train::latestCheckpoint(root / "uno")).config.dit.positions == model::PositionEncoding::UnoOffset);
+    QCOMPARE(train::runSft(uno, srcU, {}).resumedFrom, 2);
+    // The references' positions change the attention and so the update: the two runs' weights
+    // differ (the blocks' zero-initialised gates make the losses agree to ~1e-7 this early).
+    const auto wf = tensor::loadTensors(train::latestCheckpoint(root / "frame") / "train_state.safetensors");
+    const auto wu = tensor::loadTensors(train::latestCheckpoint(root / "uno") / "train_state.safetensors");
+    std::size_t differ = 0;
+    for (const auto& [name, t] : wf)
+      if (!sameBytes(t, wu.at(name))) ++differ;
+    QVERIFY2(differ > 0, "UNO offsets trained exactly as frame-wise positions");
+    QVERIFY(model::loadGenerator(train::latestCheckpoint(root / "uno")).config.dit.positions == model::PositionEncoding::UnoOffset);
+    QVERIFY(model::loadGenerator(train::latestCheckpoint(root / "frame")).config.dit.positions == model::PositionEncoding::FrameWise);
+    auto bad = spec;
+    bad["positions"] = "diagonal";
+    auto e = errorOf([&] { train::SftConfig::fromJson(bad); });
+    QVERIFY(e && std::string(e->what()).find("uno-offset") != std::string::npos);
+    auto fresh = spec;
+    fresh.erase("init");
+    fresh["model"] = "tiny";
+    e = errorOf([&] { train::SftConfig::fromJson(fresh); });
+    QVERIFY(e && std::string(e->what()).find("dit.positions") != std::string::npos);
   }
 
   void loraRunTrainsOnlyTheAdapter() {

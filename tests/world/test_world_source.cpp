@@ -287,10 +287,25 @@ void TestWorldSource::boxesMapTheReferenceOntoTheTarget() {
   const double warpError = error(warped), inPlaceError = error(inPlace);
   QVERIFY2(warpError < 0.5 * inPlaceError && warpError < 0.2,
            (std::to_string(warpError) + " vs " + std::to_string(inPlaceError)).c_str());
+  // Each slot's mask is its subject's pixels in the target: inside its target box, touching
+  // every side of it (the box is the mask's exact bounds), and covering its weighted pixels.
+  QCOMPARE(batch.masks.sizes(), (at::IntArrayRef{6, 1, 32, 32}));
+  for (std::int64_t i = 0; i < 6; ++i) {
+    const auto m = batch.masks[i][0];
+    const auto rows = m.sum(1).nonzero().view(-1), cols = m.sum(0).nonzero().view(-1);
+    QVERIFY(rows.numel() > 0);
+    const auto box = batch.boxes[i][0] * 32;
+    QCOMPARE(cols.min().item<double>(), std::round(box[0].item<double>()));
+    QCOMPARE(rows.min().item<double>(), std::round(box[1].item<double>()));
+    QCOMPARE(cols.max().item<double>() + 1, std::round(box[2].item<double>()));
+    QCOMPARE(rows.max().item<double>() + 1, std::round(box[3].item<double>()));
+    QVERIFY(at::equal(m.gt(0.5), batch.weights[i][0].gt(1.5)));
+  }
 }
 
-// A fresh tiny model with the warp head learns the supervised lookup within tens of steps, and
-// a spec asking for the supervision without the head is refused.
+// A fresh tiny model with the warp head learns the supervised lookup within tens of steps (the
+// fitted head with mask labels too), and a spec asking for the
+// supervision without the head, or for unknown gate labels, is refused.
 void TestWorldSource::warpSupervisionTrainsTheHead() {
   QTemporaryDir dir;
   auto model = psr::model::modelPreset("tiny");
@@ -303,15 +318,45 @@ void TestWorldSource::warpSupervisionTrainsTheHead() {
                          {"sample_steps", 2}, {"threads", 1}, {"seed", 5}, {"out", dir.path().toStdString() + "/run"}};
   const auto config = psr::train::SftConfig::fromJson(spec);
   WorldSource source(catalog_, WorldSourceOptions::fromJson(world, 60, 16), config.references, 5);
-  std::vector<double> warpLoss;
-  psr::train::SftHooks hooks;
-  hooks.onMetrics = [&](std::int64_t, std::int64_t, const std::map<std::string, double>& m) {
-    if (m.count("warp_loss")) warpLoss.push_back(m.at("warp_loss"));
+  const auto trainedLosses = [&](const psr::train::SftConfig& job) {
+    std::map<std::string, std::vector<double>> logged;
+    psr::train::SftHooks hooks;
+    hooks.onMetrics = [&](std::int64_t, std::int64_t, const std::map<std::string, double>& m) {
+      for (const char* key : {"warp_loss", "warp_gate_loss"})
+        if (m.count(key)) logged[key].push_back(m.at(key));
+    };
+    psr::train::runSft(job, source, hooks);
+    return logged;
   };
-  psr::train::runSft(config, source, hooks);
+  const auto warpLoss = trainedLosses(config)["warp_loss"];
   QCOMPARE(int(warpLoss.size()), 6);
   QVERIFY2(warpLoss.back() < 0.85 * warpLoss.front(),
            (std::to_string(warpLoss.front()) + " -> " + std::to_string(warpLoss.back())).c_str());
+  // The fitted head with a mask-labelled gate: the tokens' lookups the map is fitted to learn, and
+  // the gate's loss is the masks' (a box-labelled twin logs a different one for the same steps).
+  auto shared = spec;
+  shared["model"]["dit"]["reference_warp_pool"] = "fit";
+  shared["warp_gate_supervision"] = 1.0;
+  shared["warp_gate_labels"] = "mask";
+  shared["out"] = dir.path().toStdString() + "/shared";
+  auto sharedLosses = trainedLosses(psr::train::SftConfig::fromJson(shared));
+  const auto& maps = sharedLosses["warp_loss"];
+  QCOMPARE(int(maps.size()), 6);
+  QVERIFY2(maps.back() < 0.9 * maps.front(), (std::to_string(maps.front()) + " -> " + std::to_string(maps.back())).c_str());
+  auto boxed = shared;
+  boxed["warp_gate_labels"] = "box";
+  boxed["out"] = dir.path().toStdString() + "/boxed";
+  const double boxGate = trainedLosses(psr::train::SftConfig::fromJson(boxed))["warp_gate_loss"].at(0);
+  const double maskGate = sharedLosses["warp_gate_loss"].at(0);
+  QVERIFY2(std::abs(boxGate - maskGate) > 0.01 * maskGate, (std::to_string(boxGate) + " vs " + std::to_string(maskGate)).c_str());
+  auto badLabels = shared;
+  badLabels["warp_gate_labels"] = "outline";
+  try {
+    psr::train::SftConfig::fromJson(badLabels);
+    QFAIL("warp_gate_labels \"outline\" was accepted");
+  } catch (const psr::Error& e) {
+    QVERIFY2(std::string(e.what()).find("warp_gate_labels") != std::string::npos, e.what());
+  }
   auto plain = spec;
   plain["model"]["dit"]["reference_warp"] = false;
   plain["out"] = dir.path().toStdString() + "/plain";
