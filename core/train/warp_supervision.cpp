@@ -81,6 +81,10 @@ at::Tensor warpGateLoss(const model::WarpTrace& trace, const at::Tensor& boxes, 
   if (!w.defined() || w.dim() != 3 || boxes.size(0) != w.size(0) || boxes.size(1) + 1 != w.size(2))
     throw Error("warp gate supervision: no gate weights matching boxes " + std::string(c10::str(boxes.sizes())),
                 ErrorCode::InvalidArgument);
+  if (masks.defined() && (masks.dim() != 4 || masks.size(0) != boxes.size(0) || masks.size(1) != boxes.size(1)))
+    throw Error("warp gate supervision: masks " + std::string(c10::str(masks.sizes())) + " do not match boxes " +
+                    std::string(c10::str(boxes.sizes())),
+                ErrorCode::InvalidArgument);
   auto inside = masks.defined() ? maskMembership(masks.to(w.device()), grid)
                                : warpTargets(boxes.to(w.device()), grid).inside;  // [B, N, K]
   if (present.defined()) inside = inside & present.to(inside.device()).unsqueeze(1);

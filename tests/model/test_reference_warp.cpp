@@ -364,6 +364,8 @@ class TestReferenceWarp : public QObject {
     QVERIFY(psr::train::warpGateLoss(trace, boxes, present, grid).item<double>() > 1.0);
     const auto err = errorOf([&] { psr::train::maskMembership(at::zeros({16, 16}), grid); });
     QVERIFY(err && QString(err->what()).contains("masks"));
+    const auto mismatch = errorOf([&] { psr::train::warpGateLoss(trace, boxes, present, grid, {}, at::zeros({1, 2, 16, 16})); });
+    QVERIFY(mismatch && QString(mismatch->what()).contains("do not match boxes"));
   }
 };
 
