@@ -42,6 +42,18 @@ at::Tensor rampImage(std::int64_t side) {
   return at::stack({x * 0.05 - 0.4, y * 0.03 - 0.2, x * 0.02 + y * 0.01}, 0).unsqueeze(0);
 }
 
+// A DiT with random weights and a token-dependent warp gate and lookup, so that comparisons
+// cover the warped branches (the head's init is token-independent).
+Dit randomWarpDit(const DitConfig& config, std::uint64_t seed) {
+  Dit dit(config);
+  fixtures::randomiseWeights(*dit, seed);
+  at::NoGradGuard noGrad;
+  dit->reference_warp->gate->weight.normal_(0, 0.5);
+  dit->reference_warp->gate->bias.zero_();
+  dit->reference_warp->warp->weight.normal_(0, 0.1);
+  return dit;
+}
+
 }  // namespace
 
 class TestReferenceWarp : public QObject {
@@ -108,15 +120,7 @@ class TestReferenceWarp : public QObject {
 
   void cachedForwardEqualsJointAndAbsentReferencesAreIgnored() {
     const auto c = warpConfig();
-    Dit dit(c);
-    fixtures::randomiseWeights(*dit, 61);
-    {
-      // A token-dependent gate and warp make the comparison cover the warped branches.
-      at::NoGradGuard noGrad;
-      dit->reference_warp->gate->weight.normal_(0, 0.5);
-      dit->reference_warp->gate->bias.zero_();
-      dit->reference_warp->warp->weight.normal_(0, 0.1);
-    }
+    auto dit = randomWarpDit(c, 61);
     auto gen = psr::flow::cpuGenerator(62);
     const ImageGrid grid{4, 4};
     const auto img = at::randn({3, 16, c.in_channels}, gen, at::kFloat);
@@ -257,14 +261,7 @@ class TestReferenceWarp : public QObject {
 
     for (const auto pool : {WarpPool::Map, WarpPool::Fit}) {
       config.dit.reference_warp_pool = pool;
-      Dit dit(config.dit);
-      fixtures::randomiseWeights(*dit, 81);
-      {
-        at::NoGradGuard noGrad;
-        dit->reference_warp->gate->weight.normal_(0, 0.5);
-        dit->reference_warp->gate->bias.zero_();
-        dit->reference_warp->warp->weight.normal_(0, 0.1);
-      }
+      auto dit = randomWarpDit(config.dit, 81);
       auto gen = psr::flow::cpuGenerator(82);
       const auto c = config.dit;
       const auto img = at::randn({2, 16, c.in_channels}, gen, at::kFloat);
