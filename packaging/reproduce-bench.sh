@@ -21,10 +21,10 @@ threads="${PSR_THREADS:-0}"
 if ! "$psr" -w "$ws" bench suite list --json | grep -q "\"$suite\""; then
   "$psr" -w "$ws" bench suite create --name "$suite" --samples "$samples" --seen-samples 0
 fi
-# Same sampler settings for every generator: 20 Euler steps, CFG 3 (text and references).
+# Same sampler settings for every generator: 20 Euler steps, CFG 1.5 (text and references; the default).
 for model in oracle blind:sft base sft rl; do
   echo "reproduce-bench: $model on $suite" >&2
-  "$psr" -w "$ws" bench run --model "$model" --suite "$suite" --seeds "$seeds" --steps 20 --guidance 3 \
+  "$psr" -w "$ws" bench run --model "$model" --suite "$suite" --seeds "$seeds" --steps 20 --guidance 1.5 \
     --batch 8 --threads "$threads" >/dev/null
 done
 mkdir -p "$ws/exports"

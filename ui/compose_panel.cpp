@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "common/logging.h"
+#include "common/sampling_defaults.h"
 #include "compose/compare_view.h"
 #include "compose/compose_run_store.h"
 #include "compose/generate_bar.h"
@@ -133,7 +134,7 @@ QWidget* ComposePanel::createControls() {
   guidance_->setRange(0.0, 30.0);
   guidance_->setSingleStep(0.5);
   guidance_->setDecimals(2);
-  guidance_->setValue(3.0);
+  guidance_->setValue(kDefaultGuidance);
   guidance_->setToolTip(tr("Classifier-free guidance: how strongly the prompt and references steer"));
   count_ = new QSpinBox(settings);
   count_->setObjectName(QStringLiteral("composeCount"));

@@ -21,6 +21,7 @@
 #include "bench/bench_suite.h"
 #include "bench/semantic_judge.h"
 #include "common/cancel.h"
+#include "common/sampling_defaults.h"
 
 namespace psr::perceive {
 struct PerceptionModels;
@@ -54,7 +55,7 @@ struct RunOptions {
   int seeds = 1;                        ///< seed replicates 0..seeds-1
   int firstSeed = 0;
   std::int64_t steps = 20;
-  double guidance = 3.0;
+  double guidance = kDefaultGuidance;
   int batch = 8;
   bool restart = false;                 ///< drop stored values of these runs first
   int expectSize = 0;                   ///< external images: required side (0 = any square or not, >= 16 px)

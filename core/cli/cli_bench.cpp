@@ -22,6 +22,7 @@
 #include "common/error.h"
 #include "common/logging.h"
 #include "common/paths.h"
+#include "common/sampling_defaults.h"
 #include "perceive/perception_models.h"
 #include "perceive_data/perception_paths.h"
 #include "plugin/plugin_loader.h"
@@ -120,7 +121,7 @@ struct RunArgs {
   std::vector<std::string> subsets;
   int seeds = 1, firstSeed = 0, batch = 8, threads = 0;
   std::int64_t steps = 20;
-  double guidance = 3.0;
+  double guidance = kDefaultGuidance;
   bool restart = false, json = false;
 };
 

@@ -7,6 +7,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "common/sampling_defaults.h"
 #include "flow/samplers.h"
 #include "model/checkpoint.h"
 #include "model/dit.h"
@@ -33,7 +34,7 @@ struct GenerationRequest {
   std::vector<at::Tensor> references;   ///< per slot [B or 1, 3, H, W] in [-1, 1]; empty = text only
   std::vector<std::uint64_t> seeds;     ///< one per sample
   std::int64_t steps = 20;
-  double guidance = 3.0;                ///< CFG scale against (empty prompt, no references); 1 = off
+  double guidance = kDefaultGuidance;  ///< CFG scale against (empty prompt, no references); 1 = off
   double shift = 3.0;                   ///< schedule time shift
 };
 

@@ -6,6 +6,8 @@
 #include <QSize>
 #include <QString>
 
+#include "common/sampling_defaults.h"
+
 namespace psr::ui {
 
 /// One subject reference of a recipe: its name in the prompt and the image it came from.
@@ -38,7 +40,7 @@ struct ComposeRecipe {
   QString modelPath;                       ///< what the CLI resolved `model` to, when it said
   qint64 seed = 0;
   int steps = 20;
-  double guidance = 3.0;
+  double guidance = kDefaultGuidance;
   int count = 1;
   QList<RecipeImage> images;
   QDateTime created;
