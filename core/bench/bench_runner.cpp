@@ -17,6 +17,7 @@
 #include "perceive_data/image_tensor.h"
 #include "store/workspace.h"
 #include "train_data/generator_io.h"
+#include "train_data/reference_crop.h"
 #include "world/image_codec.h"
 #include "world/rng.h"
 
@@ -314,8 +315,13 @@ class Evaluator {
       gr.prompts.push_back(w->item->instruction);
       gr.seeds.push_back(sampleNoiseSeed(suite_.seed, seed, w->item->id));
       if (spec_.kind == ModelSpec::Kind::Generator) {
-        for (std::size_t k = 0; k < slots; ++k)
-          refs[k].push_back(train_data::loadModelImage(ws_.blobs().pathOf(w->item->referenceBlobs[k]), size_));
+        for (std::size_t k = 0; k < slots; ++k) {
+          auto image = train_data::loadModelImage(ws_.blobs().pathOf(w->item->referenceBlobs[k]), size_);
+          // As `psr generate`: a model trained on cropped references gets the detector's crop.
+          if (generator_->config.reference_crop)
+            image = train_data::cropToDetectedSubjects(*perception_.detector, {image[0]}).front().unsqueeze(0);
+          refs[k].push_back(image);
+        }
       }
     }
     if (spec_.kind == ModelSpec::Kind::Generator) {

@@ -12,6 +12,7 @@
 #include "cli/exit_codes.h"
 #include "cli/interrupt_guard.h"
 #include "common/error.h"
+#include "common/sampling_defaults.h"
 #include "perceive_data/perception_paths.h"
 #include "store/workspace.h"
 #include "train_data/generator_eval.h"
@@ -30,8 +31,8 @@ struct EvalGeneratorArgs {
   int samples = 50, threads = 0, batch = 16;
   std::uint64_t seed = 20260;
   std::int64_t steps = 20;
-  double guidance = 3.0;
-  bool json = false, crop = false;
+  double guidance = kDefaultGuidance;
+  bool json = false, crop = false, whole = false;
 };
 
 void printSummary(const json& report) {
@@ -64,7 +65,11 @@ int runEvalGenerator(CliContext& ctx, const EvalGeneratorArgs& a) {
   s.steps = a.steps;
   s.guidance = a.guidance;
   s.batch = a.batch;
-  s.cropReferences = a.crop;
+  // A model trained on cropped references is measured as `psr generate` runs it: references
+  // cut at the detector's box. --crop-references uses the renderer's boxes instead.
+  using Crop = train_data::GeneratorEvalSettings::Crop;
+  if (a.crop && a.whole) throw Error("--crop-references and --whole-references exclude each other", ErrorCode::InvalidArgument);
+  s.crop = a.crop ? Crop::Truth : a.whole || !generator.config.reference_crop ? Crop::Whole : Crop::Detector;
   InterruptGuard guard(s.cancel);
   s.progress = [](long long done, long long total) {
     std::cerr << json{{"done", done}, {"total", total}}.dump() << std::endl;
@@ -134,7 +139,10 @@ void addEvalCommands(CLI::App& app, CliContext& ctx) {
   gen->add_option("--perception-models", a->perceptionDir, "Perception models folder");
   gen->add_option("--threads", a->threads, "Intra-op threads (0 = all cores)");
   gen->add_option("--out", a->out, "Also write the JSON report here");
-  gen->add_flag("--crop-references", a->crop, "Give the model its references cut to their subject");
+  gen->add_flag("--crop-references", a->crop,
+                "Give the model its references cut to their subject at the renderer's box (default for a model "
+                "trained on cropped references: the detector's box, as psr generate)");
+  gen->add_flag("--whole-references", a->whole, "Give the model its references whole, whatever it was trained on");
   gen->add_flag("--json", a->json, "Print JSON");
   gen->callback([&ctx, a] { ctx.action = [&ctx, a] { return runEvalGenerator(ctx, *a); }; });
 

@@ -11,9 +11,13 @@
 #include "cli/exit_codes.h"
 #include "cli/interrupt_guard.h"
 #include "common/error.h"
+#include "common/sampling_defaults.h"
 #include "model/checkpoint.h"
 #include "model/generation.h"
+#include "perceive/perception_models.h"
+#include "perceive_data/perception_paths.h"
 #include "train_data/generator_io.h"
+#include "train_data/reference_crop.h"
 
 namespace psr::cli {
 namespace {
@@ -23,12 +27,13 @@ using nlohmann::json;
 
 struct GenerateArgs {
   std::vector<std::string> refs;
-  std::string prompt, out, model = "sft", previewDir, device = "cpu";
+  std::string prompt, out, model = "sft", previewDir, device = "cpu", perceptionDir;
   std::uint64_t seed = 0;
   std::int64_t steps = 20, count = 1;
-  double guidance = 3.0, shift = 3.0;
+  double guidance = kDefaultGuidance, shift = 3.0;
   int threads = 0;
   bool json = false;
+  bool wholeReferences = false;  ///< skip the subject crop a `reference_crop` model asks for
 };
 
 fs::path outputPath(const fs::path& out, std::int64_t i, std::int64_t count) {
@@ -49,6 +54,18 @@ int runGenerate(const GenerateArgs& a) {
                 ErrorCode::InvalidArgument);
   std::vector<at::Tensor> refs;
   for (const auto& r : a.refs) refs.push_back(train_data::loadModelImage(r, size));
+  // A model trained on references cut to their subject gets them cut the same way, at the
+  // detector's box (the training crops used the renderer's).
+  json boxes = json::array();
+  if (generator.config.reference_crop && !refs.empty() && !a.wholeReferences) {
+    auto perception = perceive::PerceptionModels::load(perceive_data::perceptionModelsDir(a.perceptionDir));
+    std::vector<world::PixelBox> found;
+    std::vector<at::Tensor> images;
+    for (const auto& r : refs) images.push_back(r[0]);
+    images = train_data::cropToDetectedSubjects(*perception.detector, images, &found);
+    for (std::size_t k = 0; k < refs.size(); ++k) refs[k] = images[k].unsqueeze(0);
+    for (const auto& b : found) boxes.push_back(b.empty() ? json() : json{b.x0, b.y0, b.x1, b.y1});
+  }
 
   CancellationToken cancel;
   InterruptGuard guard(cancel);
@@ -93,6 +110,7 @@ int runGenerate(const GenerateArgs& a) {
                       {"model_path", modelDir.string()},
                       {"prompt", a.prompt},
                       {"references", a.refs},
+                      {"reference_boxes", boxes},
                       {"steps", a.steps},
                       {"guidance", a.guidance},
                       {"seconds", seconds},
@@ -162,6 +180,9 @@ void addGenerateCommands(CLI::App& app, CliContext& ctx) {
   gen->add_option("--device", ga->device, "cpu or cuda[:N]");
   gen->add_option("--threads", ga->threads, "Intra-op threads (0 = all cores)");
   gen->add_flag("--json", ga->json, "Print a JSON summary");
+  gen->add_flag("--whole-references", ga->wholeReferences,
+                "Give a model trained on cropped references the whole images (no detector crop)");
+  gen->add_option("--perception-models", ga->perceptionDir, "Perception models folder (the detector that crops references)");
   gen->callback([&ctx, ga] { ctx.action = [ga] { return runGenerate(*ga); }; });
 
   auto* modelCmd = app.add_subcommand("model", "Generator checkpoints");

@@ -164,7 +164,7 @@ int runRlCommand(CliContext& ctx, const RlArgs& a) {
   const auto& w = config.data["world"];
   const auto mix = train::ReferenceMix::fromJson(w.value("subjects", json{{"2", 0.9}, {"3", 0.05}, {"4", 0.05}}));
   const auto probe = model::loadGenerator(config.init);
-  train_data::WorldPrompts prompts(catalog, mix, config.seed, int(probe.config.codec.image_size));
+  train_data::WorldPrompts prompts(catalog, mix, config.seed, int(probe.config.codec.image_size), probe.config.reference_crop);
   auto perception = perceive::PerceptionModels::load(perceive_data::perceptionModelsDir(a.perceptionDir));
   train_data::PerceptionReward reward(perception);
 

@@ -237,7 +237,8 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
          {"num_heads", c.text.num_heads},
          {"max_tokens", c.text.max_tokens},
          {"pooled_dim", c.text.pooled_dim}}},
-       {"codec", {{"kind", c.codec.kind}, {"patch", c.codec.patch}, {"image_size", c.codec.image_size}}}};
+       {"codec", {{"kind", c.codec.kind}, {"patch", c.codec.patch}, {"image_size", c.codec.image_size}}},
+       {"reference_crop", c.reference_crop}};
 }
 
 void from_json(const nlohmann::json& j, ModelConfig& c) {
@@ -287,6 +288,8 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
     k.at("kind").get_to(c.codec.kind);
     readInt(k, "patch", c.codec.patch);
     readInt(k, "image_size", c.codec.image_size);
+    // Absent before cropped-reference models existed: whole references.
+    c.reference_crop = j.value("reference_crop", false);
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("model config JSON: ") + e.what(), ErrorCode::InvalidArgument);
   }

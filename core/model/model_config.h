@@ -99,6 +99,9 @@ struct ModelConfig {
   DitConfig dit;
   TextEncoderConfig text;
   CodecConfig codec;
+  /// Trained on references cut to their subject (data.world.reference_crop): generation cuts a
+  /// user's references to the detector's subject box first (train_data/reference_crop.h).
+  bool reference_crop = false;
 
   /// Throws InvalidArgument naming the first inconsistency (head dim vs axes, widths, channels).
   void validate() const;

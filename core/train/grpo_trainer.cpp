@@ -58,8 +58,10 @@ Conditioning conditioningOf(const std::vector<RlPrompt>& prompts, std::int64_t g
   for (std::int64_t s = first; s < first + size; ++s) {
     const auto& p = prompts[std::size_t(s / group)];
     if (p.references.size() != slots) throw Error("every prompt of an epoch needs the same number of references", ErrorCode::InvalidArgument);
+    const auto& seen = p.modelReferences.empty() ? p.references : p.modelReferences;
+    if (seen.size() != slots) throw Error("a prompt's model references and references differ in number", ErrorCode::InvalidArgument);
     c.texts.push_back(p.text);
-    for (std::size_t k = 0; k < slots; ++k) columns[k].push_back(p.references[k]);
+    for (std::size_t k = 0; k < slots; ++k) columns[k].push_back(seen[k]);
   }
   for (auto& col : columns) c.slots.push_back(at::stack(col).to(device));
   return c;

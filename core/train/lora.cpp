@@ -1,5 +1,6 @@
 #include "train/lora.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <ATen/ATen.h>
@@ -48,6 +49,19 @@ Lora::Lora(torch::nn::Module& root, const std::string& prefix, const LoraOptions
     layers_.push_back(std::move(layer));
   }
   if (layers_.empty()) throw Error("LoRA found no Linear layer matching its targets", ErrorCode::InvalidArgument);
+}
+
+std::vector<std::pair<std::string, at::Tensor>> unfreezeChildren(torch::nn::Module& root, const std::string& prefix,
+                                                                 const std::vector<std::string>& children) {
+  std::vector<std::pair<std::string, at::Tensor>> out;
+  for (const auto& child : root.named_children()) {
+    if (std::find(children.begin(), children.end(), child.key()) == children.end()) continue;
+    for (const auto& p : child.value()->named_parameters()) {
+      p.value().set_requires_grad(true);
+      out.emplace_back(prefix + child.key() + "." + p.key(), p.value());
+    }
+  }
+  return out;
 }
 
 Lora::~Lora() {

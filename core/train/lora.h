@@ -20,6 +20,12 @@ struct LoraOptions {
   std::vector<std::string> targets = {"qkv", "proj", "linear1", "linear2", "mlp.0", "mlp.2"};
 };
 
+/// Unfreezes every parameter under the named direct children of `root` (those that exist) and
+/// returns them by name with `prefix`: modules that are trained in full next to the adapters,
+/// e.g. a freshly added reference head, whose low-rank update from a random init means nothing.
+std::vector<std::pair<std::string, at::Tensor>> unfreezeChildren(torch::nn::Module& root, const std::string& prefix,
+                                                                 const std::vector<std::string>& children);
+
 class Lora {
  public:
   /// Freezes every parameter of `root` and adds A [r, in], B [out, r] to each targeted Linear

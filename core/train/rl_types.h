@@ -15,8 +15,11 @@ namespace psr::train {
 /// One RL prompt. Every prompt of one epoch has the same number of references.
 struct RlPrompt {
   std::string text;
-  std::vector<at::Tensor> references;  ///< each [3, H, W] float in [-1, 1]
+  std::vector<at::Tensor> references;  ///< each [3, H, W] float in [-1, 1]; what the reward compares with
   nlohmann::json meta;                 ///< for the reward (categories, requirements, ...)
+  /// What the policy is given, when that differs (each reference cut to its subject, for a
+  /// model trained with `reference_crop`); empty = `references`.
+  std::vector<at::Tensor> modelReferences;
 };
 
 class PromptSource {

@@ -112,10 +112,10 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
   // weights from the training state below.
   TrainingModel tm;
   at::manual_seed(c.seed);
-  if (!c.init.empty() && !resume.empty() && (c.addReferenceCopy || c.addReferenceWarp || c.positions)) {
-    // A resumed run restores its (already extended) weights below; it needs the head's shapes.
-    tm.generator = model::loadGenerator(resume, device);
-  } else if (!c.init.empty()) {
+  // A resumed run starts from `init` extended as at the start (the added heads' shapes) and
+  // restores every trainable below. The resume checkpoint's own weights are no starting point:
+  // they are EMA averages, with a LoRA's update already merged in.
+  if (!c.init.empty()) {
     tm.generator = model::loadGenerator(c.init, device);
     if (c.addReferenceCopy) tm.generator = model::withReferenceCopy(std::move(tm.generator));
     if (c.addReferenceWarp) tm.generator = model::withReferenceWarp(std::move(tm.generator), c.warpPool);
@@ -129,6 +129,10 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
     tm.generator.text->to(device);
   }
   auto& g = tm.generator;
+  // The checkpoints say whether this run's references were cut to their subject, so that
+  // generation does the same to a user's references.
+  g.config.reference_crop = c.data.contains("world") && c.data["world"].is_object() &&
+                            c.data["world"].value("reference_crop", false);
   if (c.model && !c.init.empty()) throw Error("job spec: model and init exclude each other", ErrorCode::InvalidArgument);
   if (c.loraRank > 0) {
     LoraOptions lo;
@@ -137,6 +141,8 @@ SftResult runSft(const SftConfig& c, SampleSource& source, const SftHooks& hooks
     for (auto& p : g.text->parameters()) p.set_requires_grad(false);
     tm.lora = std::make_unique<Lora>(*g.dit, "dit.", lo);
     tm.trainable = tm.lora->parameters();
+    // The reference heads train in full: they are usually freshly added (add_reference_*).
+    for (auto& p : unfreezeChildren(*g.dit, "dit.", {"reference_copy", "reference_warp"})) tm.trainable.push_back(p);
   } else {
     tm.trainable = namedParameters(*g.dit, "dit.");
     for (auto& p : namedParameters(*g.text, "text.")) tm.trainable.push_back(p);

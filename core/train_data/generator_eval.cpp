@@ -80,7 +80,9 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
   const auto size = generator.config.codec.image_size;
   json out = json::object();
   out["settings"] = {{"samples", s.samples}, {"seed", s.seed}, {"steps", s.steps}, {"guidance", s.guidance},
-                     {"split", "heldout"}, {"psr_mode", "official"}, {"crop_references", s.cropReferences}};
+                     {"split", "heldout"}, {"psr_mode", "official"}, {"reference_crop", s.crop == GeneratorEvalSettings::Crop::Whole   ? "whole"
+                                         : s.crop == GeneratorEvalSettings::Crop::Truth ? "truth"
+                                                                                          : "detector"}};
   const long long total = (long long)s.samples * (long long)s.subjectCounts.size();
   long long done = 0;
   json subsets = json::object();
@@ -113,9 +115,12 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
         for (int k = 0; k < count; ++k) {
           const auto rendered = renderer.render(world::makeReferenceScene(scene, k, catalog, rng), rng.next(), int(size));
           auto ref = toModel(rendered.image);
-          refSlots[std::size_t(k)].push_back(s.cropReferences && !rendered.subjects.empty()
-                                                  ? cropToSubject(ref, rendered.subjects.front().box)
-                                                  : ref);
+          auto seen = ref;
+          if (s.crop == GeneratorEvalSettings::Crop::Truth && !rendered.subjects.empty())
+            seen = cropToSubject(ref, rendered.subjects.front().box);
+          else if (s.crop == GeneratorEvalSettings::Crop::Detector)
+            seen = cropToDetectedSubjects(*perception.detector, {ref}).front();
+          refSlots[std::size_t(k)].push_back(seen);
           request.references.push_back(std::int64_t(refRows.size()));
           refRows.push_back(ref);
           request.categories.push_back(index.categoryOf(catalog, scene.subjects[std::size_t(k)].identity));

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cancel.h"
+#include "common/sampling_defaults.h"
 #include "model/checkpoint.h"
 #include "perceive/perception_models.h"
 #include "world/catalog.h"
@@ -24,12 +25,14 @@ struct GeneratorEvalSettings {
   int samples = 50;  ///< scenes per subject count
   std::uint64_t seed = 20260;
   std::int64_t steps = 20;
-  double guidance = 3.0;
+  double guidance = kDefaultGuidance;
   int batch = 16;
   int bootstrap = 1000;
-  /// The model sees its references cut to their subject (train_data/reference_crop.h), for
-  /// models trained so; the PSR scorer always gets the uncropped references.
-  bool cropReferences = false;
+  /// What the model sees of its references: whole, cut to their subject at the renderer's box
+  /// (Truth) or at the detector's box (Detector, what `psr generate` does for a model trained
+  /// with `reference_crop`; train_data/reference_crop.h). The PSR scorer always gets them whole.
+  enum class Crop { Whole, Truth, Detector };
+  Crop crop = Crop::Whole;
   CancellationToken cancel;
   std::function<void(long long done, long long total)> progress;
 };

@@ -6,6 +6,7 @@
 #include "perceive_data/image_tensor.h"
 #include "perceive_data/world_vocabulary.h"
 #include "train/step_rng.h"
+#include "train_data/reference_crop.h"
 #include "world/prompts.h"
 #include "world/renderer.h"
 #include "world/rng.h"
@@ -18,14 +19,16 @@ struct WorldPrompts::Impl {
   train::ReferenceMix mix;
   std::uint64_t seed;
   int size;
+  bool crop;
   world::SceneRenderer renderer;
   perceive_data::WorldIndex index;
-  Impl(const world::WorldCatalog& c, train::ReferenceMix m, std::uint64_t s, int sz)
-      : catalog(c), mix(std::move(m)), seed(s), size(sz), renderer(c), index(perceive_data::worldIndex(c)) {}
+  Impl(const world::WorldCatalog& c, train::ReferenceMix m, std::uint64_t s, int sz, bool cr)
+      : catalog(c), mix(std::move(m)), seed(s), size(sz), crop(cr), renderer(c), index(perceive_data::worldIndex(c)) {}
 };
 
-WorldPrompts::WorldPrompts(const world::WorldCatalog& catalog, train::ReferenceMix mix, std::uint64_t seed, int size)
-    : impl_(std::make_unique<Impl>(catalog, std::move(mix), seed, size)) {}
+WorldPrompts::WorldPrompts(const world::WorldCatalog& catalog, train::ReferenceMix mix, std::uint64_t seed, int size,
+                           bool cropReferences)
+    : impl_(std::make_unique<Impl>(catalog, std::move(mix), seed, size, cropReferences)) {}
 WorldPrompts::~WorldPrompts() = default;
 
 std::vector<train::RlPrompt> WorldPrompts::prompts(std::int64_t epoch, std::int64_t count) {
@@ -44,6 +47,9 @@ std::vector<train::RlPrompt> WorldPrompts::prompts(std::int64_t epoch, std::int6
     for (int k = 0; k < int(scene.subjects.size()); ++k) {
       const auto ref = impl_->renderer.render(world::makeReferenceScene(scene, k, impl_->catalog, rng), rng.next(), impl_->size);
       prompt.references.push_back(perceive_data::imageToTensor(ref.image).to(at::kFloat).div(127.5).sub(1.0));
+      if (impl_->crop)
+        prompt.modelReferences.push_back(ref.subjects.empty() ? prompt.references.back()
+                                                              : cropToSubject(prompt.references.back(), ref.subjects.front().box));
       categories.push_back(impl_->index.categoryOf(impl_->catalog, scene.subjects[std::size_t(k)].identity));
     }
     prompt.meta = {{"categories", categories}, {"instruction", prompt.text}};
@@ -53,7 +59,8 @@ std::vector<train::RlPrompt> WorldPrompts::prompts(std::int64_t epoch, std::int6
 }
 
 nlohmann::json WorldPrompts::describe() const {
-  return {{"kind", "world"}, {"split", "train"}, {"subjects", impl_->mix.toJson()}, {"seed", impl_->seed}};
+  return {{"kind", "world"}, {"split", "train"}, {"subjects", impl_->mix.toJson()}, {"seed", impl_->seed},
+          {"reference_crop", impl_->crop}};
 }
 
 std::vector<train::RewardComponents> PerceptionReward::score(const at::Tensor& images,

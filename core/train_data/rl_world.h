@@ -15,7 +15,10 @@ namespace psr::train_data {
 class WorldPrompts final : public train::PromptSource {
  public:
   /// Subject counts per epoch from `mix` (the paper's 2/3/4 at 0.9/0.05/0.05); train split only.
-  WorldPrompts(const world::WorldCatalog& catalog, train::ReferenceMix mix, std::uint64_t seed, int size);
+  /// `cropReferences`: the policy gets each reference cut to its subject at the renderer's box
+  /// (RlPrompt::modelReferences), as a `reference_crop` model was trained; the reward keeps them whole.
+  WorldPrompts(const world::WorldCatalog& catalog, train::ReferenceMix mix, std::uint64_t seed, int size,
+               bool cropReferences = false);
   ~WorldPrompts() override;
   std::vector<train::RlPrompt> prompts(std::int64_t epoch, std::int64_t count) override;
   nlohmann::json describe() const override;

@@ -45,7 +45,7 @@ class RandomPrompts final : public train::PromptSource {
     auto gen = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(epoch) + 1);
     std::vector<train::RlPrompt> out;
     for (std::int64_t i = 0; i < count; ++i)
-      out.push_back({"a bright scene", {at::rand({3, 16, 16}, gen) * 2 - 1}, nlohmann::json::object()});
+      out.push_back({"a bright scene", {at::rand({3, 16, 16}, gen) * 2 - 1}, nlohmann::json::object(), {}});
     return out;
   }
   nlohmann::json describe() const override { return {{"kind", "random"}}; }

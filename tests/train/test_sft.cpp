@@ -87,6 +87,42 @@ fs::path trainedInit(const fs::path& root, const model::ModelConfig& model) {
   return train::latestCheckpoint(root / "init");
 }
 
+// A 6-step job in root/a that fine-tunes a trained x0 init model (the heads need x0).
+nlohmann::json x0InitJob(const fs::path& root) {
+  auto x0 = model::modelPreset("tiny");
+  x0.dit.prediction = model::Prediction::X0;
+  const auto init = trainedInit(root, x0);
+  auto spec = train_fixtures::tinyJob(root / "shards", root / "a", 6);
+  spec.erase("model");
+  spec["init"] = init.string();
+  return spec;
+}
+
+// `spec` trained whole into root/a, and into root/b cancelled after step 3 and resumed: an
+// exact resume leaves the two folders' checkpoints byte-identical.
+struct ResumedTwins {
+  train::SftResult whole;
+  bool cancelled = false;
+  std::int64_t resumedFrom = -1;
+};
+ResumedTwins runWholeAndResumed(const fs::path& root, nlohmann::json spec) {
+  ResumedTwins out;
+  spec["out"] = (root / "a").string();
+  const auto whole = train::SftConfig::fromJson(spec);
+  train::ShardSource srcA({root / "shards"}, whole.references, whole.seed);
+  out.whole = train::runSft(whole, srcA, {});
+  spec["out"] = (root / "b").string();
+  const auto part = train::SftConfig::fromJson(spec);
+  train::ShardSource srcB({root / "shards"}, part.references, part.seed);
+  train::SftHooks hooks;
+  hooks.onMetrics = [&](std::int64_t step, std::int64_t, const std::map<std::string, double>&) {
+    if (step == 3) hooks.cancel.cancel();
+  };
+  out.cancelled = train::runSft(part, srcB, hooks).cancelled;
+  out.resumedFrom = train::runSft(part, srcB, {}).resumedFrom;
+  return out;
+}
+
 }  // namespace
 
 class TestSft : public QObject {
@@ -320,27 +356,13 @@ class TestSft : public QObject {
   void addedPointerHeadTrainsAndResumesExactly() {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
-    auto x0 = model::modelPreset("tiny");
-    x0.dit.prediction = model::Prediction::X0;
-    const auto init = trainedInit(root, x0);
-
-    auto spec = train_fixtures::tinyJob(root / "shards", root / "a", 6);
-    spec.erase("model");
-    spec["init"] = init.string();
+    auto spec = x0InitJob(root);
     spec["add_reference_copy"] = true;
     const auto full = train::SftConfig::fromJson(spec);
     QCOMPARE(train::SftConfig::fromJson(full.toJson()).toJson(), full.toJson());
-    train::ShardSource srcA({root / "shards"}, full.references, full.seed);
-    train::runSft(full, srcA, {});
-    spec["out"] = (root / "b").string();
-    const auto part = train::SftConfig::fromJson(spec);
-    train::ShardSource srcB({root / "shards"}, part.references, part.seed);
-    train::SftHooks hooks;
-    hooks.onMetrics = [&](std::int64_t step, std::int64_t, const std::map<std::string, double>&) {
-      if (step == 3) hooks.cancel.cancel();
-    };
-    QVERIFY(train::runSft(part, srcB, hooks).cancelled);
-    QCOMPARE(train::runSft(part, srcB, {}).resumedFrom, 3);
+    const auto twins = runWholeAndResumed(root, spec);
+    QVERIFY(twins.cancelled);
+    QCOMPARE(twins.resumedFrom, 3);
     const auto sa = tensor::loadTensors(train::latestCheckpoint(root / "a") / "train_state.safetensors");
     const auto sb = tensor::loadTensors(train::latestCheckpoint(root / "b") / "train_state.safetensors");
     QCOMPARE(sa.size(), sb.size());
@@ -411,6 +433,47 @@ class TestSft : public QObject {
     fresh["model"] = "tiny";
     e = errorOf([&] { train::SftConfig::fromJson(fresh); });
     QVERIFY(e && std::string(e->what()).find("dit.positions") != std::string::npos);
+  }
+
+  // Under LoRA an added reference head trains in full next to the adapters (a low-rank update
+  // of a fresh head means nothing). A resumed run starts again from `init`, not from the
+  // checkpoint's EMA weights with the adapter merged in, so it ends byte-identical.
+  void loraTrainsAnAddedHeadInFullAndResumesExactly() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    auto spec = x0InitJob(root);
+    const fs::path init = spec["init"].get<std::string>();
+    spec["add_reference_warp"] = true;
+    spec["lora"] = {{"rank", 2}, {"alpha", 2.0}};
+    const auto twins = runWholeAndResumed(root, spec);
+    QVERIFY(twins.whole.trainableParameters < twins.whole.totalParameters / 2);
+    QVERIFY(twins.cancelled);
+    QCOMPARE(twins.resumedFrom, 3);
+
+    const auto ca = train::latestCheckpoint(root / "a"), cb = train::latestCheckpoint(root / "b");
+    const auto sa = tensor::loadTensors(ca / "train_state.safetensors");
+    std::size_t head = 0, adapter = 0;
+    for (const auto& [name, t] : sa) {
+      if (name.rfind("param/", 0) != 0) continue;
+      if (name.find("reference_warp.") != std::string::npos) ++head;
+      else if (name.find("lora_") != std::string::npos) ++adapter;
+      else QFAIL(("trained outside the adapter and the head: " + name).c_str());
+    }
+    QCOMPARE(head, std::size_t(4));  // gate and warp, weight and bias
+    QVERIFY(adapter > 0);
+    const auto wa = tensor::loadTensors(ca / "dit.safetensors"), wb = tensor::loadTensors(cb / "dit.safetensors");
+    QCOMPARE(wa.size(), wb.size());
+    for (const auto& [name, t] : wa) QVERIFY2(sameBytes(t, wb.at(name)), name.c_str());
+    // The head left its init (gate bias (0, -3.7, ...) / 8), and the trunk moved through the adapter.
+    const auto g = model::loadGenerator(ca);
+    QVERIFY(!g.config.reference_crop);  // shards carry whole references
+    const auto fresh = model::withReferenceWarp(model::loadGenerator(init));
+    QVERIFY(!at::allclose(g.dit->reference_warp->gate->bias, fresh.dit->reference_warp->gate->bias));
+    const auto before = tensor::loadTensors(init / "dit.safetensors");
+    std::size_t moved = 0;
+    for (const auto& [name, t] : before)
+      if (!sameBytes(t, wa.at(name))) ++moved;
+    QVERIFY(moved > 0);
   }
 
   void loraRunTrainsOnlyTheAdapter() {

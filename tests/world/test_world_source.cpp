@@ -8,9 +8,12 @@
 #include "model/checkpoint.h"  // LibTorch modules: before Qt too
 #include "model/model_config.h"
 #include "model/reference_warp.h"
+#include "perceive/detector.h"
+#include "perceive/image_ops.h"
 #include "train/sft_config.h"
 #include "train/sft_trainer.h"
 #include "train/warp_supervision.h"
+#include "train_data/rl_world.h"  // perception models: LibTorch
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -62,6 +65,8 @@ class TestWorldSource : public QObject {
   void referenceCropReachesTheBatch();
   void boxesMapTheReferenceOntoTheTarget();
   void warpSupervisionTrainsTheHead();
+  void detectedBoxesAreTheLocatorsPeakInImagePixels();
+  void rlPromptsGiveTheModelCroppedReferences();
 
  private:
   std::vector<std::string> prompts(const nlohmann::json& world, std::int64_t step, std::int64_t size);
@@ -329,6 +334,8 @@ void TestWorldSource::warpSupervisionTrainsTheHead() {
     return logged;
   };
   const auto warpLoss = trainedLosses(config)["warp_loss"];
+  // The checkpoint records that its references were cropped, so generation crops a user's.
+  QVERIFY(psr::model::loadGenerator(psr::train::latestCheckpoint(dir.path().toStdString() + "/run")).config.reference_crop);
   QCOMPARE(int(warpLoss.size()), 6);
   QVERIFY2(warpLoss.back() < 0.85 * warpLoss.front(),
            (std::to_string(warpLoss.front()) + " -> " + std::to_string(warpLoss.back())).c_str());
@@ -367,6 +374,63 @@ void TestWorldSource::warpSupervisionTrainsTheHead() {
   } catch (const psr::Error& e) {
     QVERIFY2(std::string(e.what()).find("warp head") != std::string::npos, e.what());
   }
+}
+
+// What generation gives a `reference_crop` model: each reference cut at the locator's strongest
+// centre, mapped from the detector's input (64 px) to the image's pixels (32 px: half); no box
+// below the objectness floor, and then the image stays whole.
+void TestWorldSource::detectedBoxesAreTheLocatorsPeakInImagePixels() {
+  at::manual_seed(5);
+  psr::perceive::GroundingDetector detector(psr::perceive::GroundingDetectorOptions().width(8).classifier_width(8));
+  detector->eval();
+  std::vector<at::Tensor> images = {at::rand({3, 32, 32}) * 2 - 1, at::rand({3, 32, 32}) * 2 - 1};
+  const auto boxes = psr::train_data::detectSubjectBoxes(*detector, images, 0.0);
+  QCOMPARE(boxes.size(), std::size_t(2));
+  at::Tensor peakBoxes;
+  {
+    at::NoGradGuard ng;
+    const auto unit = at::stack({images[0], images[1]}).add(1).mul(0.5);
+    const auto input = psr::perceive::normaliseForModel(psr::perceive::resizeSquare(unit, 64));
+    peakBoxes = detector->peaks(detector->forward(input), 1).first;
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto b = peakBoxes[std::int64_t(i)][0];
+    QVERIFY(!boxes[i].empty());
+    QCOMPARE(boxes[i].x0, int(std::clamp(std::lround(b[0].item<double>() / 2), 0L, 32L)));
+    QCOMPARE(boxes[i].y1, int(std::clamp(std::lround(b[3].item<double>() / 2), 0L, 32L)));
+    QVERIFY(boxes[i].x1 <= 32 && boxes[i].y1 <= 32 && boxes[i].x0 >= 0 && boxes[i].y0 >= 0);
+  }
+  std::vector<w::PixelBox> used;
+  const auto cropped = psr::train_data::cropToDetectedSubjects(*detector, images, &used);
+  QCOMPARE(used.size(), std::size_t(2));
+  QVERIFY(at::equal(cropped[0], psr::train_data::cropToSubject(images[0], used[0])));
+  QVERIFY(!at::equal(cropped[0], images[0]));
+  for (const auto& box : psr::train_data::detectSubjectBoxes(*detector, images, 1.01)) QVERIFY(box.empty());
+  try {
+    psr::train_data::detectSubjectBoxes(*detector, {at::zeros({32, 32})});
+    QFAIL("a 2-d reference was accepted");
+  } catch (const psr::Error& e) {
+    QVERIFY2(std::string(e.what()).find("[3, H, W]") != std::string::npos, e.what());
+  }
+}
+
+// RL prompts for a `reference_crop` policy: the same scenes and whole references for the
+// reward, plus each reference cut to its subject for the model.
+void TestWorldSource::rlPromptsGiveTheModelCroppedReferences() {
+  const auto mix = psr::train::ReferenceMix::fromJson({{"2", 1.0}});
+  psr::train_data::WorldPrompts plain(catalog_, mix, 3, 32), cropped(catalog_, mix, 3, 32, true);
+  const auto a = plain.prompts(0, 2), b = cropped.prompts(0, 2);
+  QCOMPARE(b.size(), std::size_t(2));
+  for (std::size_t i = 0; i < 2; ++i) {
+    QCOMPARE(a[i].text, b[i].text);
+    QVERIFY(a[i].modelReferences.empty());
+    QCOMPARE(b[i].modelReferences.size(), b[i].references.size());
+    for (std::size_t k = 0; k < b[i].references.size(); ++k) {
+      QVERIFY(at::equal(a[i].references[k], b[i].references[k]));
+      QVERIFY(!at::equal(b[i].modelReferences[k], b[i].references[k]));
+    }
+  }
+  QVERIFY(cropped.describe()["reference_crop"].get<bool>());
 }
 
 QTEST_GUILESS_MAIN(TestWorldSource)
