@@ -15,6 +15,7 @@
 #include "common/sampling_defaults.h"
 #include "perceive_data/perception_paths.h"
 #include "store/workspace.h"
+#include "train_data/eval_compare.h"
 #include "train_data/generator_eval.h"
 #include "train_data/generator_io.h"
 #include "train_data/reference_gain.h"
@@ -85,6 +86,43 @@ int runEvalGenerator(CliContext& ctx, const EvalGeneratorArgs& a) {
   return kExitOk;
 }
 
+struct CompareArgs {
+  std::string a, b;
+  bool json = false;
+};
+
+json readReport(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error("cannot read " + path, ErrorCode::NotFound);
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw Error(path + " is not a JSON report: " + e.what(), ErrorCode::InvalidArgument);
+  }
+}
+
+int runCompare(const CompareArgs& a) {
+  const auto report = train_data::compareEvalReports(readReport(a.a), readReport(a.b));
+  if (a.json) {
+    std::cout << report.dump(2) << '\n';
+    return kExitOk;
+  }
+  std::printf("A = %s, B = %s; A - B, mean [paired 95%% interval], * = interval excludes 0\n",
+              report["a"].get<std::string>().c_str(), report["b"].get<std::string>().c_str());
+  std::printf("%-12s %-28s %-28s %-28s %s\n", "subjects", "normalised consistency", "PSR", "semantic", "aesthetic");
+  for (const auto& [name, s] : report["subsets"].items()) {
+    auto cell = [](const json& j) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%+.3f [%+.3f, %+.3f]%s", j["mean"].get<double>(), j["lo"].get<double>(),
+                    j["hi"].get<double>(), j["excludes_zero"].get<bool>() ? " *" : "");
+      return std::string(buf);
+    };
+    std::printf("%-12s %-28s %-28s %-28s %s\n", name.c_str(), cell(s["normalized_consistency"]).c_str(),
+                cell(s["psr"]).c_str(), cell(s["semantic"]).c_str(), cell(s["aesthetic"]).c_str());
+  }
+  return kExitOk;
+}
+
 struct ReferenceGainArgs {
   std::string model = "sft";
   train_data::ReferenceGainSettings settings;
@@ -145,6 +183,13 @@ void addEvalCommands(CLI::App& app, CliContext& ctx) {
   gen->add_flag("--whole-references", a->whole, "Give the model its references whole, whatever it was trained on");
   gen->add_flag("--json", a->json, "Print JSON");
   gen->callback([&ctx, a] { ctx.action = [&ctx, a] { return runEvalGenerator(ctx, *a); }; });
+
+  auto* cmp = eval->add_subcommand("compare", "Two `eval generator` reports of the same scenes, A - B with paired intervals");
+  auto c = std::make_shared<CompareArgs>();
+  cmp->add_option("A", c->a, "Report of model A (psr eval generator --json or --out)")->required();
+  cmp->add_option("B", c->b, "Report of model B, same seed, samples, steps and guidance")->required();
+  cmp->add_flag("--json", c->json, "Print JSON");
+  cmp->callback([&ctx, c] { ctx.action = [c] { return runCompare(*c); }; });
 
   auto* gain = eval->add_subcommand("reference-gain",
                                     "Reference-use probe: denoising loss with vs without the references (no sampling)");

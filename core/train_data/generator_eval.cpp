@@ -191,6 +191,11 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
     }
     leakage["oracle"] = {{"crop_distance", meanWithInterval(cropDistance["oracle"], s.bootstrap, s.seed + 7)}};
     subset["copy_paste_leakage"] = leakage;
+    // Every sample's scores: two reports of the same scenes compare pairwise (train_data/eval_compare.h).
+    json perSample = json::object();
+    for (const auto& [metric, byKind] : {std::pair{"psr", &psr}, {"semantic", &sem}, {"aesthetic", &aes}})
+      for (const char* kind : {"model", "blind", "oracle"}) perSample[metric][kind] = (*byKind)[kind];
+    subset["per_sample"] = perSample;
     subsets[std::to_string(count) + "_subjects"] = subset;
   }
   out["subsets"] = subsets;

@@ -32,6 +32,7 @@
 #include "perceive/perception_models.h"
 #include "store/migrations.h"
 #include "store/workspace.h"
+#include "train_data/eval_compare.h"
 #include "train_data/generator_eval.h"
 #include "world/catalog.h"
 #include "world/image.h"
@@ -127,6 +128,60 @@ class TestBench : public QObject {
     // Within noise: overlapping intervals.
     QVERIFY(bench::withinNoise({0.5, 0.4, 0.6}, {0.55, 0.45, 0.65}));
     QVERIFY(!bench::withinNoise({0.5, 0.45, 0.55}, {0.7, 0.6, 0.8}));
+  }
+
+  // `psr eval compare`: paired differences of two reports of the same scenes.
+  void evalReportsCompareByPairedBootstrap() {
+    const int n = 40;
+    // Scene i's oracle score, a blind score, and a model that adds `gain` plus per-scene noise
+    // shared by both models (the pairing removes it; an unpaired comparison would not).
+    auto report = [&](const char* name, double gain) {
+      nlohmann::json ps;
+      for (int i = 0; i < n; ++i) {
+        const double scene = 0.3 * std::sin(1.7 * i);
+        ps["psr"]["oracle"].push_back(0.7 + 0.05 * std::cos(i));
+        ps["psr"]["blind"].push_back(0.02 * std::sin(3.1 * i));
+        ps["psr"]["model"].push_back(0.3 + scene + gain + 0.01 * std::cos(5.3 * i));
+        ps["semantic"]["model"].push_back(0.2 + scene);
+        ps["aesthetic"]["model"].push_back(0.9);
+      }
+      return nlohmann::json{{"model", name},
+                            {"settings", {{"seed", 1}, {"samples", n}, {"steps", 12}, {"guidance", 1.5}, {"split", "heldout"}}},
+                            {"subsets", {{"2_subjects", {{"per_sample", ps}}}}}};
+    };
+    const auto a = report("a", 0.05), b = report("b", 0.0);
+    const auto c = train_data::compareEvalReports(a, b);
+    const auto& s = c["subsets"]["2_subjects"];
+    QVERIFY(std::abs(s["psr"]["mean"].get<double>() - 0.05) < 1e-12);
+    // Paired: the shared scene noise (±0.3) cancels, so the interval is tight and excludes 0.
+    QVERIFY(s["psr"]["lo"].get<double>() > 0.04 && s["psr"]["hi"].get<double>() < 0.06);
+    QVERIFY(s["psr"]["excludes_zero"].get<bool>());
+    QVERIFY(s["normalized_consistency"]["mean"].get<double>() > 0.05);
+    QVERIFY(s["normalized_consistency"]["excludes_zero"].get<bool>());
+    QCOMPARE(s["semantic"]["mean"].get<double>(), 0.0);
+    QVERIFY(!s["semantic"]["excludes_zero"].get<bool>());
+    // Swapping the reports flips the sign.
+    const auto r = train_data::compareEvalReports(b, a)["subsets"]["2_subjects"]["psr"];
+    QVERIFY(std::abs(r["mean"].get<double>() + 0.05) < 1e-12);
+    // Different scenes, other oracles or old reports without per-sample values are refused.
+    auto other = b;
+    other["settings"]["seed"] = 2;
+    // The message of the psr::Error that comparing `a` with `other` throws ("" if none).
+    auto refusal = [&] {
+      try {
+        train_data::compareEvalReports(a, other);
+      } catch (const Error& error) {
+        return std::string(error.what());
+      }
+      return std::string();
+    };
+    QVERIFY(refusal().find("settings.seed") != std::string::npos);
+    other = b;
+    other["subsets"]["2_subjects"]["per_sample"]["psr"]["oracle"][3] = 0.1;
+    QVERIFY(refusal().find("sample 3") != std::string::npos);
+    other = b;
+    other["subsets"]["2_subjects"].erase("per_sample");
+    QVERIFY(refusal().find("per-sample") != std::string::npos);
   }
 
   void suiteIsFrozenAndDeterministic() {
