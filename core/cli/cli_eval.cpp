@@ -33,7 +33,7 @@ struct EvalGeneratorArgs {
   std::uint64_t seed = 20260;
   std::int64_t steps = 20;
   double guidance = kDefaultGuidance;
-  bool json = false, crop = false, whole = false;
+  bool json = false, crop = false, whole = false, train = false;
 };
 
 void printSummary(const json& report) {
@@ -66,6 +66,7 @@ int runEvalGenerator(CliContext& ctx, const EvalGeneratorArgs& a) {
   s.steps = a.steps;
   s.guidance = a.guidance;
   s.batch = a.batch;
+  s.heldout = !a.train;
   // A model trained on cropped references is measured as `psr generate` runs it: references
   // cut at the detector's box. --crop-references uses the renderer's boxes instead.
   using Crop = train_data::GeneratorEvalSettings::Crop;
@@ -181,6 +182,8 @@ void addEvalCommands(CLI::App& app, CliContext& ctx) {
                 "Give the model its references cut to their subject at the renderer's box (default for a model "
                 "trained on cropped references: the detector's box, as psr generate)");
   gen->add_flag("--whole-references", a->whole, "Give the model its references whole, whatever it was trained on");
+  gen->add_flag("--train-split", a->train,
+                "Train-split identities instead of held-out ones (a memorisation check: compare the blind PSR)");
   gen->add_flag("--json", a->json, "Print JSON");
   gen->callback([&ctx, a] { ctx.action = [&ctx, a] { return runEvalGenerator(ctx, *a); }; });
 

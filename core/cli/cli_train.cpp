@@ -228,7 +228,7 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
   auto* sft = train->add_subcommand("sft", "Flow-matching SFT (full or LoRA) from a JSON job spec; resumes from the run's newest checkpoint");
   auto sa = std::make_shared<SftArgs>();
   sft->add_option("--config", sa->config, "Job spec JSON")->required();
-  sft->add_option("--out", sa->out, "Run folder (overrides the spec's out)");
+  sft->add_option("--out", sa->out, "Run folder (overrides the spec's out; a relative path is under the workspace's runs/)");
   sft->add_option("--steps", sa->steps, "Total steps (overrides the spec)");
   sft->add_option("--job-id", sa->jobId, "The workspace job row this run belongs to (set by the studio)");
   sft->add_flag("--json", sa->json, "Print the result as JSON");
@@ -236,7 +236,7 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
   auto* rl = train->add_subcommand("rl", "Flow-GRPO with the pairwise subject-consistency reward from a JSON job spec; resumes");
   auto ra = std::make_shared<RlArgs>();
   rl->add_option("--config", ra->config, "Job spec JSON")->required();
-  rl->add_option("--out", ra->out, "Run folder (overrides the spec's out)");
+  rl->add_option("--out", ra->out, "Run folder (overrides the spec's out; a relative path is under the workspace's runs/)");
   rl->add_option("--epochs", ra->epochs, "Total epochs (overrides the spec)");
   rl->add_option("--perception-models", ra->perceptionDir, "Perception models folder");
   rl->add_option("--job-id", ra->jobId, "The workspace job row this run belongs to (set by the studio)");

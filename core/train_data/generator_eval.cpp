@@ -80,7 +80,7 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
   const auto size = generator.config.codec.image_size;
   json out = json::object();
   out["settings"] = {{"samples", s.samples}, {"seed", s.seed}, {"steps", s.steps}, {"guidance", s.guidance},
-                     {"split", "heldout"}, {"psr_mode", "official"}, {"reference_crop", s.crop == GeneratorEvalSettings::Crop::Whole   ? "whole"
+                     {"split", s.heldout ? "heldout" : "train"}, {"psr_mode", "official"}, {"reference_crop", s.crop == GeneratorEvalSettings::Crop::Whole   ? "whole"
                                          : s.crop == GeneratorEvalSettings::Crop::Truth ? "truth"
                                                                                           : "detector"}};
   const long long total = (long long)s.samples * (long long)s.subjectCounts.size();
@@ -106,7 +106,7 @@ json evaluateGenerator(model::Generator& generator, const world::WorldCatalog& c
       for (int i = 0; i < n; ++i) {
         world::SceneRequest req;
         req.subjects = count;
-        req.split = world::Split::Heldout;
+        req.split = s.heldout ? world::Split::Heldout : world::Split::Train;
         auto scene = world::randomScene(catalog, rng, req);
         const auto text = world::instruction(scene, catalog, rng);
         prompts.push_back(text);

@@ -33,6 +33,9 @@ struct GeneratorEvalSettings {
   /// with `reference_crop`; train_data/reference_crop.h). The PSR scorer always gets them whole.
   enum class Crop { Whole, Truth, Detector };
   Crop crop = Crop::Whole;
+  /// Held-out identities (the quality figures) or train-split ones: the gap between the two,
+  /// and a high reference-blind PSR on train identities, show memorised identities.
+  bool heldout = true;
   CancellationToken cancel;
   std::function<void(long long done, long long total)> progress;
 };

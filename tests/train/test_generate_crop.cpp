@@ -5,9 +5,7 @@
 // perception models. LibTorch headers come before Qt's.
 #include <ATen/ATen.h>
 
-#include "bench_fixture.h"
-#include "model/checkpoint.h"
-#include "model/tokenizer.h"
+#include "tiny_cli_world.h"
 #include "train_data/generator_io.h"
 
 #include <QFile>
@@ -53,17 +51,8 @@ class TestGenerateCrop : public QObject {
   void croppedReferenceModelsGetTheDetectorsCrop() {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
-    {
-      const auto world = makeBenchWorld(root);
-      saveTinyPerception(*world.perception, root / "perception");
-    }
-    at::manual_seed(0);
-    auto g = psr::model::createGenerator(psr::model::modelPreset("tiny"),
-                                         psr::model::WordTokenizer({"<pad>", "<s>", "<unk>", "put", "the", "on"}));
-    {
-      at::NoGradGuard ng;
-      for (auto& p : g.dit->parameters()) p.normal_(0, 0.02);  // a fresh DiT is zero at the output
-    }
+    tiny_cli_world::makeWorldWithPerception(root);
+    auto g = tiny_cli_world::tinyGenerator(true);
     psr::model::saveGenerator(root / "whole", g);
     g.config.reference_crop = true;
     psr::model::saveGenerator(root / "crop", g);
