@@ -6,7 +6,9 @@
 # WORKSPACE must hold the imported emoji world (`psr workspace init`, `psr assets import`).
 # Resumable: every finished batch is stored, so rerunning after Ctrl-C continues. Writes
 # WORKSPACE/exports/reproduction-repro-N.{json,html}. PSR_BIN overrides the psr binary (default: the
-# one packaging/studio.sh builds, build/release/bin/psr).
+# one packaging/studio.sh builds, build/release/bin/psr). A model retrained in place is refused
+# (its stored values are of other weights): PSR_RESTART="rl" (labels, space-separated) recomputes
+# those labels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,8 +26,10 @@ fi
 # Same sampler settings for every generator: 20 Euler steps, CFG 1.5 (text and references; the default).
 for model in oracle blind:sft base sft rl; do
   echo "reproduce-bench: $model on $suite" >&2
+  restart=()
+  [[ " ${PSR_RESTART:-} " == *" $model "* ]] && restart=(--restart)
   "$psr" -w "$ws" bench run --model "$model" --suite "$suite" --seeds "$seeds" --steps 20 --guidance 1.5 \
-    --batch 8 --threads "$threads" >/dev/null
+    --batch 8 --threads "$threads" "${restart[@]}" >/dev/null
 done
 mkdir -p "$ws/exports"
 "$psr" -w "$ws" bench report --suite "$suite" --models oracle blind:sft base sft rl --json \

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -10,6 +11,7 @@
 
 #include "bench/bench_judge.h"
 #include "common/error.h"
+#include "common/sha256.h"
 #include "model/checkpoint.h"
 #include "model/generation.h"
 #include "perceive/perception_models.h"
@@ -132,10 +134,33 @@ struct RunRow {
   }
 };
 
+/// SHA-256 over the model folder's weight files (name and bytes, in name order): a model
+/// retrained into the same folder is a different evaluation, not more samples of the stored one.
+std::string weightsDigest(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.is_regular_file() && e.path().extension() == ".safetensors") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  Sha256 h;
+  std::vector<char> buf(1 << 20);
+  for (const auto& f : files) {
+    h.update(f.filename().string());
+    std::ifstream in(f, std::ios::binary);
+    if (!in) throw Error("cannot read " + f.string(), ErrorCode::NotFound);
+    while (in) {
+      in.read(buf.data(), std::streamsize(buf.size()));
+      h.update(buf.data(), std::size_t(in.gcount()));
+    }
+  }
+  return h.hexDigest();
+}
+
 json runConfig(const ModelSpec& spec, const RunOptions& o) {
   json c = {{"model", spec.argument}, {"kind", kindName(spec.kind)}, {kScorerKey, semanticScorer(o.judge.get())}};
   if (spec.kind == ModelSpec::Kind::Generator || spec.kind == ModelSpec::Kind::Blind) {
     c["path"] = fs::weakly_canonical(spec.dir).string();
+    c["weights_sha256"] = weightsDigest(spec.dir);
     c["steps"] = o.steps;
     c["guidance"] = o.guidance;
   }
@@ -150,6 +175,9 @@ bool sameEvaluation(const json& a, const json& b) {
     if (ha != hb) return false;
     if (ha && a.at(key) != b.at(key)) return false;
   }
+  // Runs stored before the digest was recorded lack it: their weights cannot be checked.
+  if (a.contains("weights_sha256") && b.contains("weights_sha256") && a["weights_sha256"] != b["weights_sha256"])
+    return false;
   return true;
 }
 

@@ -254,6 +254,26 @@ class TestBench : public QObject {
     const auto seeds = bench::runBench(*ws_, suite, *perception_, o);
     QCOMPARE(seeds["computed"].get<long long>(), 14LL);
     QCOMPARE(seeds["skipped"].get<long long>(), 14LL);
+    // The same folder with other weights (a model retrained in place) is another evaluation:
+    // refused, naming the digest, and nothing is added; the old weights resume again.
+    const auto dit = generator_ / "dit.safetensors", kept = dir_ / "dit.kept";
+    fs::copy_file(dit, kept);
+    {
+      auto g = model::loadGenerator(generator_);
+      at::NoGradGuard ng;
+      for (auto& p : g.dit->parameters()) p.add_(0.01);
+      model::saveGenerator(generator_, g);
+    }
+    const auto before = ws_->db().queryInt("SELECT count(*) FROM bench_results");
+    try {
+      bench::runBench(*ws_, suite, *perception_, o);
+      QFAIL("changed weights were resumed as the stored run");
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("weights_sha256") != std::string::npos, e.what());
+    }
+    QCOMPARE(ws_->db().queryInt("SELECT count(*) FROM bench_results"), before);
+    fs::copy_file(kept, dit, fs::copy_options::overwrite_existing);
+    QCOMPARE(bench::runBench(*ws_, suite, *perception_, o)["computed"].get<long long>(), 0LL);
     // Different settings under the same label are refused, not mixed: on its stored seeds, and on
     // a new seed (the report pools a label's seeds).
     o.steps = 3;
