@@ -88,7 +88,7 @@ int runEvalGenerator(CliContext& ctx, const EvalGeneratorArgs& a) {
 }
 
 struct CompareArgs {
-  std::string a, b;
+  std::vector<std::string> reports;  // A B [A2 B2 ...]
   bool json = false;
 };
 
@@ -103,13 +103,21 @@ json readReport(const std::string& path) {
 }
 
 int runCompare(const CompareArgs& a) {
-  const auto report = train_data::compareEvalReports(readReport(a.a), readReport(a.b));
+  if (a.reports.size() < 2 || a.reports.size() % 2 != 0)
+    throw Error("eval compare takes pairs of reports: A.json B.json [A2.json B2.json ...], got " +
+                    std::to_string(a.reports.size()) + " file(s)",
+                ErrorCode::InvalidArgument);
+  std::vector<std::pair<json, json>> pairs;
+  for (std::size_t i = 0; i < a.reports.size(); i += 2) pairs.emplace_back(readReport(a.reports[i]), readReport(a.reports[i + 1]));
+  const auto report = train_data::compareEvalReportPairs(pairs);
   if (a.json) {
     std::cout << report.dump(2) << '\n';
     return kExitOk;
   }
-  std::printf("A = %s, B = %s; A - B, mean [paired 95%% interval], * = interval excludes 0\n",
-              report["a"].get<std::string>().c_str(), report["b"].get<std::string>().c_str());
+  std::printf("A = %s, B = %s; A - B, mean [paired 95%% interval], * = interval excludes 0", report["a"].get<std::string>().c_str(),
+              report["b"].get<std::string>().c_str());
+  if (pairs.size() > 1) std::printf("; %zu pairs pooled (seeds %s)", pairs.size(), report["seeds"].dump().c_str());
+  std::printf("\n");
   std::printf("%-12s %-28s %-28s %-28s %s\n", "subjects", "normalised consistency", "PSR", "semantic", "aesthetic");
   for (const auto& [name, s] : report["subsets"].items()) {
     auto cell = [](const json& j) {
@@ -187,10 +195,12 @@ void addEvalCommands(CLI::App& app, CliContext& ctx) {
   gen->add_flag("--json", a->json, "Print JSON");
   gen->callback([&ctx, a] { ctx.action = [&ctx, a] { return runEvalGenerator(ctx, *a); }; });
 
-  auto* cmp = eval->add_subcommand("compare", "Two `eval generator` reports of the same scenes, A - B with paired intervals");
+  auto* cmp = eval->add_subcommand("compare", "Two `eval generator` reports of the same scenes (or several such pairs, pooled), A - B with paired intervals");
   auto c = std::make_shared<CompareArgs>();
-  cmp->add_option("A", c->a, "Report of model A (psr eval generator --json or --out)")->required();
-  cmp->add_option("B", c->b, "Report of model B, same seed, samples, steps and guidance")->required();
+  cmp->add_option("reports", c->reports,
+                  "A.json B.json: reports of models A and B (psr eval generator --out) with the same seed, samples, "
+                  "steps, guidance and split; more pairs of other seeds (A2.json B2.json ...) are pooled")
+      ->required();
   cmp->add_flag("--json", c->json, "Print JSON");
   cmp->callback([&ctx, c] { ctx.action = [c] { return runCompare(*c); }; });
 

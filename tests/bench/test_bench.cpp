@@ -182,6 +182,32 @@ class TestBench : public QObject {
     other = b;
     other["subsets"]["2_subjects"].erase("per_sample");
     QVERIFY(refusal().find("per-sample") != std::string::npos);
+
+    // Pooling a second pair of other scenes (seed 2, the gain there 0.01) concatenates the
+    // samples: the pooled PSR difference is the mean of both pairs' (equal counts).
+    auto a2 = report("a", 0.01), b2 = report("b", 0.0);
+    a2["settings"]["seed"] = 2;
+    b2["settings"]["seed"] = 2;
+    const auto pooled = train_data::compareEvalReportPairs({{a, b}, {a2, b2}});
+    const auto& ps = pooled["subsets"]["2_subjects"]["psr"];
+    QCOMPARE(ps["n"].get<int>(), 2 * n);
+    QVERIFY(std::abs(ps["mean"].get<double>() - 0.03) < 1e-12);
+    QCOMPARE(pooled["seeds"], (nlohmann::json{1, 2}));
+    // One pair alone is the two-report comparison, number for number.
+    QCOMPARE(train_data::compareEvalReportPairs({{a, b}})["subsets"], c["subsets"]);
+    // The same scenes twice, or pairs of different evaluations, are refused.
+    auto poolRefusal = [&](const nlohmann::json& x, const nlohmann::json& y) {
+      try {
+        train_data::compareEvalReportPairs({{a, b}, {x, y}});
+      } catch (const Error& error) {
+        return std::string(error.what());
+      }
+      return std::string();
+    };
+    QVERIFY(poolRefusal(a, b).find("same scenes") != std::string::npos);
+    a2["settings"]["steps"] = 20;
+    b2["settings"]["steps"] = 20;
+    QVERIFY(poolRefusal(a2, b2).find("settings.steps") != std::string::npos);
   }
 
   void suiteIsFrozenAndDeterministic() {
