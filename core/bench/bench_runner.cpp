@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -134,26 +133,18 @@ struct RunRow {
   }
 };
 
-/// SHA-256 over the model folder's weight files (name and bytes, in name order): a model
-/// retrained into the same folder is a different evaluation, not more samples of the stored one.
+/// SHA-256 over the model folder's weight files (each name with its file's digest, in name
+/// order): a model retrained into the same folder is a different evaluation, not more samples
+/// of the stored one.
 std::string weightsDigest(const fs::path& dir) {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.is_regular_file() && e.path().extension() == ".safetensors") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
-  Sha256 h;
-  std::vector<char> buf(1 << 20);
-  for (const auto& f : files) {
-    h.update(f.filename().string());
-    std::ifstream in(f, std::ios::binary);
-    if (!in) throw Error("cannot read " + f.string(), ErrorCode::NotFound);
-    while (in) {
-      in.read(buf.data(), std::streamsize(buf.size()));
-      h.update(buf.data(), std::size_t(in.gcount()));
-    }
-  }
-  return h.hexDigest();
+  std::string listing;
+  for (const auto& f : files) listing += f.filename().string() + ' ' + sha256OfFile(f) + '\n';
+  return sha256Hex(listing);
 }
 
 json runConfig(const ModelSpec& spec, const RunOptions& o) {

@@ -1,6 +1,10 @@
 #include "common/sha256.h"
 
 #include <cstring>
+#include <fstream>
+#include <vector>
+
+#include "common/error.h"
 
 namespace psr {
 namespace {
@@ -97,6 +101,18 @@ std::string Sha256::hexDigest() {
 std::string sha256Hex(std::string_view bytes) {
   Sha256 h;
   h.update(bytes);
+  return h.hexDigest();
+}
+
+std::string sha256OfFile(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error("cannot read " + file.string(), ErrorCode::NotFound);
+  Sha256 h;
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), std::streamsize(buf.size()));
+    h.update(buf.data(), std::size_t(in.gcount()));
+  }
   return h.hexDigest();
 }
 

@@ -2,6 +2,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -26,5 +27,8 @@ class Sha256 {
 
 /// Lower-case hex SHA-256 of a byte string.
 std::string sha256Hex(std::string_view bytes);
+
+/// Lower-case hex SHA-256 of a file, streamed; psr::Error (NotFound) when it cannot be read.
+std::string sha256OfFile(const std::filesystem::path& file);
 
 }  // namespace psr

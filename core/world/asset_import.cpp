@@ -123,18 +123,6 @@ fs::path assetCacheDir() {
   return base / "psr-studio" / "npm";
 }
 
-std::string sha256OfFile(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("cannot read " + file.string(), ErrorCode::NotFound);
-  Sha256 h;
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), std::streamsize(buf.size()));
-    h.update(buf.data(), std::size_t(in.gcount()));
-  }
-  return h.hexDigest();
-}
-
 ImportReport importAssets(store::Workspace& ws, const ImportOptions& options, const AssetLock& lock,
                           const WorldSpec& spec) {
   const auto started = std::chrono::steady_clock::now();

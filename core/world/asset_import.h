@@ -41,7 +41,4 @@ struct ImportReport {
 ImportReport importAssets(store::Workspace& workspace, const ImportOptions& options,
                           const AssetLock& lock = pinnedAssetLock(), const WorldSpec& spec = worldSpec());
 
-/// SHA-256 of a file, streamed.
-std::string sha256OfFile(const std::filesystem::path& file);
-
 }  // namespace psr::world
