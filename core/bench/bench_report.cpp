@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
 #include <sstream>
 
 #include "bench/bench_judge.h"
@@ -261,22 +262,49 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
   }
   report["results"] = results;
 
-  // Differences between every pair of models, in the order given.
+  // Differences between every pair of models, in the order given: the difference of the means
+  // with "within noise" where the marginal intervals overlap, and the paired difference over the
+  // samples (and seeds) both scored, whose interval resolves far smaller steps between related
+  // models than two overlapping marginal intervals can.
   json diffs = json::array();
   std::vector<std::string> columns = subsets;
   columns.push_back("overall");
   for (std::size_t a = 0; a < labels.size(); ++a) {
     for (std::size_t b = a + 1; b < labels.size(); ++b) {
-      for (const auto& col : columns) {
-        for (const auto& metric : kMetrics) {
+      ModelData& da = data[labels[a]];
+      ModelData& db = data[labels[b]];
+      for (std::size_t m = 0; m < kMetrics.size(); ++m) {
+        const auto& metric = kMetrics[m];
+        std::map<std::string, Grid> paired;  // subset -> paired difference grid
+        int commonSeeds = 0;
+        for (const auto& subset : subsets) {
+          if (!da.values.count(subset) || !db.values.count(subset)) continue;
+          paired[subset] = pairedDifferences(da.values[subset][metric], da.seeds, db.values[subset][metric], db.seeds,
+                                             &commonSeeds);
+        }
+        for (const auto& col : columns) {
           const auto& ca = cells[labels[a]];
           const auto& cb = cells[labels[b]];
           if (!ca.count(col) || !cb.count(col)) continue;
           const Interval& ia = ca.at(col).at(metric);
           const Interval& ib = cb.at(col).at(metric);
           if (ia.values == 0 || ib.values == 0) continue;
-          diffs.push_back({{"a", labels[a]}, {"b", labels[b]}, {"subset", col}, {"metric", metric},
-                           {"diff", ia.mean - ib.mean}, {"within_noise", withinNoise(ia, ib)}});
+          json entry = {{"a", labels[a]}, {"b", labels[b]}, {"subset", col}, {"metric", metric},
+                        {"diff", ia.mean - ib.mean}, {"within_noise", withinNoise(ia, ib)}};
+          Interval p;
+          if (col == "overall") {
+            std::vector<const Grid*> grids;
+            for (const auto& [subset, grid] : paired) grids.push_back(&grid);
+            p = bootstrapMeanOfGrids(grids, o.bootstrap, o.seed + 200 + m);
+          } else if (paired.count(col)) {
+            p = bootstrapGrid(paired.at(col), o.bootstrap, o.seed + 200 + m);
+          }
+          if (p.values > 0) {
+            entry["paired"] = intervalJson(p);
+            entry["paired"]["seeds"] = commonSeeds;  // 0: per-sample means over each model's own seeds
+            entry["paired_significant"] = excludesZero(p);
+          }
+          diffs.push_back(entry);
         }
       }
     }
@@ -522,7 +550,40 @@ std::string benchReportHtml(store::Workspace& ws, const json& report) {
       }
       h << "</tr>\n";
     }
-    h << "</table>\n<p>Per-subset differences are in the JSON report (<code>psr bench report --json</code>).</p>\n";
+    h << "</table>\n";
+    // Paired differences per subset: a - b over the samples (and seeds) both scored.
+    std::map<std::tuple<std::string, std::string, std::string>, std::map<std::string, json>> paired;
+    for (const auto& d : report["differences"]) {
+      if (!d.contains("paired")) continue;
+      paired[{d["a"].get<std::string>(), d["b"].get<std::string>(), d["metric"].get<std::string>()}]
+            [d["subset"].get<std::string>()] = d;
+    }
+    if (!paired.empty()) {
+      h << "<h2>Paired differences</h2>\n<p>a − b per suite item (and per seed both runs share), with bootstrap "
+        << "95&nbsp;% intervals; <span class=\"sig\">*</span> marks an interval that excludes 0.</p>\n"
+        << "<table><tr><th class=\"l\">a − b</th><th class=\"l\">metric</th>";
+      for (const auto& sub : subsets) h << "<th>" << pipeline::subsetTitle(pipeline::parseSubset(sub)) << "</th>";
+      h << "<th>Overall</th></tr>\n";
+      for (const auto& [key, bySubset] : paired) {
+        h << "<tr><td class=\"l\">" << htmlEscape(std::get<0>(key)) << " − " << htmlEscape(std::get<1>(key))
+          << "</td><td class=\"l\">" << htmlEscape(std::get<2>(key)) << "</td>";
+        std::vector<std::string> cols = subsets;
+        cols.push_back("overall");
+        for (const auto& col : cols) {
+          if (!bySubset.count(col)) {
+            h << "<td>–</td>";
+            continue;
+          }
+          const auto& d = bySubset.at(col);
+          const auto i = intervalFrom(d["paired"]);
+          h << "<td>" << (i.mean >= 0 ? "+" : "") << fmt(i.mean) << " <span class=\"ci\">[" << fmt(i.lo) << ", "
+            << fmt(i.hi) << "]</span>" << (d.value("paired_significant", false) ? " <span class=\"sig\">*</span>" : "")
+            << "</td>";
+        }
+        h << "</tr>\n";
+      }
+      h << "</table>\n";
+    }
   }
 
   h << "<h2>Worst samples per subset</h2>\n";

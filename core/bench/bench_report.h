@@ -1,7 +1,8 @@
 #pragma once
 // `psr bench report`: what the stored benchmark values say. Per model, subset and metric the mean
 // with a bootstrap 95 % interval over samples and seed replicates; the overall mean (every subset
-// weighs the same); differences between models with "within noise" where the intervals overlap;
+// weighs the same); differences between models with "within noise" where the intervals overlap,
+// and paired differences over the samples (and seeds) both models scored;
 // the worst samples per subset; and a self-contained HTML page (inline SVG radar charts, images as
 // base64 PNG data URLs). Also the grouped query behind the Bench panel.
 #include <cstdint>
@@ -28,7 +29,9 @@ struct ReportOptions {
 /// The report as JSON: {"suite", "models", "subsets", "metrics", "results": {label: {"seeds",
 /// "samples", "failed", "cost", "semantic_scorer" ("builtin" or "judge:<name>"), "semantic_unparsed"
 /// (judge answers without a score, stored as 0.5), "subsets": {subset: {metric: {mean, lo, hi, samples, values}}},
-/// "overall": {metric: ...}}}, "differences": [{a, b, subset, metric, diff, within_noise}],
+/// "overall": {metric: ...}}}, "differences": [{a, b, subset, metric, diff, within_noise, paired:
+/// {mean, lo, hi, samples, values, seeds}, paired_significant}] (paired: a - b per sample, and per
+/// common seed when the runs share seeds, bootstrapped like the means; significant = excludes 0),
 /// "worst": {label: {subset: [{sample_id, instruction, psr, semantic, aesthetic, score,
 /// image_blob, reference_blobs}]}}, "errors": {label: [{seed, sample_id, subset, error}]}}.
 /// Throws NotFound when the suite has no runs of the requested models.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "world/rng.h"
 
@@ -109,6 +110,44 @@ Interval bootstrapMeanOfGrids(const std::vector<const Grid*>& grids, int rounds,
     stats.push_back(s / double(gs.size()));
   }
   return fromReplicates(std::move(stats), point, samples, values);
+}
+
+Grid pairedDifferences(const SampleRows& a, const std::vector<int>& seedsA, const SampleRows& b,
+                       const std::vector<int>& seedsB, int* commonSeeds) {
+  std::vector<std::pair<std::size_t, std::size_t>> common;  // column in a, column in b
+  for (std::size_t i = 0; i < seedsA.size(); ++i) {
+    for (std::size_t j = 0; j < seedsB.size(); ++j) {
+      if (seedsA[i] == seedsB[j]) common.push_back({i, j});
+    }
+  }
+  if (commonSeeds) *commonSeeds = int(common.size());
+  const auto at = [](const std::vector<double>& row, std::size_t c) {
+    return c < row.size() ? row[c] : std::numeric_limits<double>::quiet_NaN();
+  };
+  const auto finiteMean = [](const std::vector<double>& row) {
+    double s = 0;
+    int n = 0;
+    for (double v : row) {
+      if (std::isfinite(v)) {
+        s += v;
+        ++n;
+      }
+    }
+    return n ? s / n : std::numeric_limits<double>::quiet_NaN();
+  };
+  Grid out;
+  for (const auto& [sample, rowA] : a) {
+    const auto it = b.find(sample);
+    if (it == b.end()) continue;
+    std::vector<double> row;
+    if (!common.empty()) {
+      for (const auto& [i, j] : common) row.push_back(at(rowA, i) - at(it->second, j));  // NaN if either is
+    } else {
+      row.push_back(finiteMean(rowA) - finiteMean(it->second));
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
 }
 
 }  // namespace psr::bench

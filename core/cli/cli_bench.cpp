@@ -258,9 +258,27 @@ void printReport(const json& r) {
     if (d["subset"] != "overall") continue;
     if (!header) std::printf("\ndifferences (overall)\n");
     header = true;
-    std::printf("%-18.18s - %-18.18s %-10s %+.3f %s\n", d["a"].get<std::string>().c_str(),
+    std::printf("%-18.18s - %-18.18s %-10s %+.3f %s", d["a"].get<std::string>().c_str(),
                 d["b"].get<std::string>().c_str(), d["metric"].get<std::string>().c_str(), d["diff"].get<double>(),
                 d["within_noise"].get<bool>() ? "(within noise)" : "");
+    if (d.contains("paired")) {
+      const auto& p = d["paired"];
+      std::printf("  paired %+.3f [%+.3f, %+.3f]%s", p["mean"].get<double>(), p["lo"].get<double>(),
+                  p["hi"].get<double>(), d.value("paired_significant", false) ? " *" : "");
+    }
+    std::printf("\n");
+  }
+  // Per-subset paired differences: where a small step between related models shows.
+  header = false;
+  for (const auto& d : r["differences"]) {
+    if (d["subset"] == "overall" || !d.contains("paired")) continue;
+    if (!header) std::printf("\npaired differences per subset (a - b [95%% CI], * excludes 0)\n");
+    header = true;
+    const auto& p = d["paired"];
+    std::printf("%-18.18s - %-18.18s %-10s %-12.12s %+.3f [%+.3f, %+.3f]%s\n", d["a"].get<std::string>().c_str(),
+                d["b"].get<std::string>().c_str(), d["metric"].get<std::string>().c_str(),
+                d["subset"].get<std::string>().c_str(), p["mean"].get<double>(), p["lo"].get<double>(),
+                p["hi"].get<double>(), d.value("paired_significant", false) ? " *" : "");
   }
 }
 

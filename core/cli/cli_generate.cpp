@@ -14,6 +14,7 @@
 #include "common/sampling_defaults.h"
 #include "model/checkpoint.h"
 #include "model/generation.h"
+#include "model/weight_average.h"
 #include "perceive/perception_models.h"
 #include "perceive_data/perception_paths.h"
 #include "train_data/generator_io.h"
@@ -143,13 +144,17 @@ int runCreate(const CreateArgs& a) {
 }
 
 struct ExportArgs {
-  std::string from, out;
+  std::vector<std::string> from;  ///< one for export; two or more for average
+  std::string out;
   bool half = false;
 };
 
-/// A checkpoint to a clean folder for shipping: weights only (no training state), fp16 on request.
+/// A checkpoint to a clean folder for shipping: weights only (no training state), fp16 on
+/// request; with several sources, their uniform weight average (model/weight_average.h).
 int runExport(const ExportArgs& a) {
-  auto generator = model::loadGenerator(train_data::resolveGenerator(a.from));
+  std::vector<fs::path> dirs;
+  for (const auto& f : a.from) dirs.push_back(train_data::resolveGenerator(f));
+  auto generator = dirs.size() == 1 ? model::loadGenerator(dirs[0]) : model::averageGenerators(dirs);
   if (a.half) {
     generator.dit->to(at::kHalf);
     generator.text->to(at::kHalf);
@@ -196,10 +201,17 @@ void addGenerateCommands(CLI::App& app, CliContext& ctx) {
   create->callback([&ctx, ca] { ctx.action = [ca] { return runCreate(*ca); }; });
   auto* exportCmd = modelCmd->add_subcommand("export", "Copy a checkpoint's weights (no training state) to a folder");
   auto ea = std::make_shared<ExportArgs>();
-  exportCmd->add_option("--from", ea->from, "Checkpoint folder, training run, or base/sft/rl")->required();
+  exportCmd->add_option("--from", ea->from, "Checkpoint folder, training run, or base/sft/rl")->required()->expected(1);
   exportCmd->add_option("--out", ea->out, "Destination folder")->required();
   exportCmd->add_flag("--half", ea->half, "Store fp16 weights (loaded back into fp32)");
   exportCmd->callback([&ctx, ea] { ctx.action = [ea] { return runExport(*ea); }; });
+  auto* average = modelCmd->add_subcommand(
+      "average", "The uniform weight average of checkpoints of one architecture (e.g. RL runs of several seeds)");
+  auto aa = std::make_shared<ExportArgs>();
+  average->add_option("--from", aa->from, "Two or more checkpoint folders or training runs")->required()->expected(2, 64);
+  average->add_option("--out", aa->out, "Destination folder")->required();
+  average->add_flag("--half", aa->half, "Store fp16 weights (loaded back into fp32)");
+  average->callback([&ctx, aa] { ctx.action = [aa] { return runExport(*aa); }; });
 }
 
 }  // namespace psr::cli

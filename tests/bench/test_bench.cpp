@@ -130,6 +130,42 @@ class TestBench : public QObject {
     QVERIFY(!bench::withinNoise({0.5, 0.45, 0.55}, {0.7, 0.6, 0.8}));
   }
 
+  void pairedDifferences() {
+    const double nan = std::nan("");
+    // a has seeds {0, 1}, b has seeds {1, 2}: only seed 1 pairs. Sample 3 is only in a.
+    const bench::SampleRows a = {{1, {0.9, 0.6}}, {2, {0.1, nan}}, {3, {0.5, 0.5}}};
+    const bench::SampleRows b = {{1, {0.4, 0.0}}, {2, {0.3, 0.3}}};
+    int common = -1;
+    const auto g = bench::pairedDifferences(a, {0, 1}, b, {1, 2}, &common);
+    QCOMPARE(common, 1);
+    QCOMPARE(g.size(), std::size_t(2));
+    QCOMPARE(g[0], std::vector<double>({0.6 - 0.4}));
+    QVERIFY(std::isnan(g[1][0]));  // a did not score sample 2 on seed 1: nothing to pair
+    // No seed in common: per-sample means over each model's own seeds.
+    const auto m = bench::pairedDifferences(a, {0, 1}, b, {5, 6}, &common);
+    QCOMPARE(common, 0);
+    QCOMPARE(m.size(), std::size_t(2));
+    QVERIFY(std::abs(m[0][0] - (0.75 - 0.2)) < 1e-12);
+    QVERIFY(std::abs(m[1][0] - (0.1 - 0.3)) < 1e-12);
+    // A correlated pair: two noisy models one constant step apart. The marginal intervals overlap,
+    // the paired one is exactly the step and excludes 0.
+    bench::SampleRows x, y;
+    bench::Grid gx, gy;
+    for (int i = 0; i < 40; ++i) {
+      const double v = double((i * 37) % 11) / 10.0;
+      x[i] = {v + 0.05};
+      y[i] = {v};
+      gx.push_back(x[i]);
+      gy.push_back(y[i]);
+    }
+    QVERIFY(bench::withinNoise(bench::bootstrapGrid(gx, 300, 4), bench::bootstrapGrid(gy, 300, 4)));
+    const auto p = bench::bootstrapGrid(bench::pairedDifferences(x, {0}, y, {0}), 300, 4);
+    QVERIFY(std::abs(p.mean - 0.05) < 1e-12 && std::abs(p.lo - 0.05) < 1e-12 && std::abs(p.hi - 0.05) < 1e-12);
+    QVERIFY(bench::excludesZero(p));
+    QVERIFY(!bench::excludesZero({0.01, -0.01, 0.03, 10, 10}));
+    QVERIFY(!bench::excludesZero({}));  // nothing paired is not a finding
+  }
+
   // `psr eval compare`: paired differences of two reports of the same scenes.
   void evalReportsCompareByPairedBootstrap() {
     const int n = 40;
@@ -370,6 +406,40 @@ class TestBench : public QObject {
       }
     }
     QVERIFY(sawOverall);
+    // Paired differences: tiny (seeds 0, 1) - oracle pair on their common seeds, per suite item.
+    // Recompute one cell from the stored values.
+    std::map<std::int64_t, std::map<std::string, std::map<int, double>>> stored;  // sample -> label -> seed
+    auto q = ws_->db().prepare(
+        "SELECT r.label, r.seed, v.sample_id, v.value FROM bench_results v JOIN bench_runs r ON r.id = v.run_id "
+        "WHERE r.suite = 'builtin' AND v.subset = 'attribute' AND v.metric = 'psr' AND r.label IN ('tiny', 'oracle')");
+    while (q.step()) stored[q.columnInt(2)][q.columnText(0)][int(q.columnInt(1))] = q.columnDouble(3);
+    const auto oracleSeeds = r["results"]["oracle"]["seeds"].get<std::vector<int>>();
+    double expectSum = 0;
+    int expectN = 0;
+    for (auto& [sample, byLabel] : stored) {
+      for (int seed : oracleSeeds) {
+        if (byLabel["tiny"].count(seed) && byLabel["oracle"].count(seed)) {
+          expectSum += byLabel["tiny"][seed] - byLabel["oracle"][seed];
+          ++expectN;
+        }
+      }
+    }
+    QVERIFY(expectN > 0);
+    bool sawPaired = false;
+    for (const auto& d : r["differences"]) {
+      QVERIFY(d.contains("paired"));  // every model here scored every item
+      const auto& p = d["paired"];
+      QVERIFY(p["lo"].get<double>() <= p["mean"].get<double>() + 1e-12);
+      QVERIFY(p["mean"].get<double>() <= p["hi"].get<double>() + 1e-12);
+      QCOMPARE(d["paired_significant"].get<bool>(), p["lo"].get<double>() > 0 || p["hi"].get<double>() < 0);
+      if (d["a"] == "tiny" && d["b"] == "oracle" && d["subset"] == "attribute" && d["metric"] == "psr") {
+        sawPaired = true;
+        QCOMPARE(p["seeds"].get<int>(), int(oracleSeeds.size()));
+        QCOMPARE(p["values"].get<long long>(), (long long)expectN);
+        QVERIFY(std::abs(p["mean"].get<double>() - expectSum / expectN) < 1e-12);
+      }
+    }
+    QVERIFY(sawPaired);
     // Worst samples carry their images and references.
     const auto& worst = r["worst"]["tiny"]["attribute"];
     QCOMPARE(worst.size(), std::size_t(2));
@@ -395,6 +465,7 @@ class TestBench : public QObject {
     QVERIFY(html.find("<polygon") != std::string::npos);
     QVERIFY(html.find("data:image/png;base64,iVBORw0KGgo") != std::string::npos);  // PNG signature
     QVERIFY(html.find("within noise") != std::string::npos || html.find("beyond noise") != std::string::npos);
+    QVERIFY(html.find("<h2>Paired differences</h2>") != std::string::npos);
     QVERIFY(html.find("src=\"http") == std::string::npos);
     QVERIFY(html.find("<link") == std::string::npos);
     QVERIFY(html.find("<script") == std::string::npos);

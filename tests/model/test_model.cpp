@@ -9,6 +9,7 @@
 #include "model/model_config.h"
 #include "model/rope.h"
 #include "model/text_encoder.h"
+#include "model/weight_average.h"
 #include "model_fixtures.h"
 
 #include <QFile>
@@ -438,6 +439,46 @@ class TestModel : public QObject {
     QCOMPARE(a.size(), b.size());
     for (std::size_t i = 0; i < a.size(); ++i) QVERIFY2(at::equal(a[i].second, b[i].second), a[i].first.c_str());
     for (const auto& [name, tensor] : stateDict(*back.text)) QVERIFY(tensor.defined());
+  }
+
+  // `psr model average`: every floating tensor is the mean of the checkpoints'; an average of a
+  // checkpoint with itself is that checkpoint; other architectures and vocabularies are refused.
+  void checkpointsAverage() {
+    const auto root = std::filesystem::path(dir_.filePath("soup").toStdString());
+    std::vector<Generator> gs;
+    std::vector<std::filesystem::path> dirs;
+    for (int k = 0; k < 3; ++k) {
+      gs.push_back(createGenerator(modelPreset("tiny"), smallTokenizer()));
+      fixtures::randomiseWeights(*gs.back().dit, 30 + k);
+      fixtures::randomiseWeights(*gs.back().text, 40 + k);
+      dirs.push_back(root / std::to_string(k));
+      saveGenerator(dirs.back(), gs.back());
+    }
+    const auto mean = averageGenerators(dirs);
+    for (const bool text : {false, true}) {
+      const auto got = text ? stateDict(*mean.text) : stateDict(*mean.dit);
+      std::vector<std::vector<std::pair<std::string, at::Tensor>>> parts;
+      for (const auto& g : gs) parts.push_back(text ? stateDict(*g.text) : stateDict(*g.dit));
+      QCOMPARE(got.size(), parts[0].size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        const auto expect = (parts[0][i].second + parts[1][i].second + parts[2][i].second) / 3.0;
+        QVERIFY2(maxDiff(got[i].second, expect) < 1e-6, got[i].first.c_str());
+      }
+    }
+    const auto self = averageGenerators({dirs[0], dirs[0]});
+    const auto a = stateDict(*self.dit), b = stateDict(*gs[0].dit);
+    for (std::size_t i = 0; i < a.size(); ++i) QVERIFY2(at::equal(a[i].second, b[i].second), a[i].first.c_str());
+
+    auto err = errorOf([&] { averageGenerators({dirs[0]}); });
+    QVERIFY2(err && err->code() == ErrorCode::InvalidArgument, err ? err->what() : "no error");
+    auto deeper = modelPreset("tiny");
+    deeper.dit.depth_single += 1;
+    saveGenerator(root / "deeper", createGenerator(deeper, smallTokenizer()));
+    err = errorOf([&] { averageGenerators({dirs[0], root / "deeper"}); });
+    QVERIFY2(err && QString(err->what()).contains("config.json differs"), err ? err->what() : "no error");
+    saveGenerator(root / "vocab", createGenerator(modelPreset("tiny"), WordTokenizer({"<pad>", "<s>", "<unk>", "zebra"})));
+    err = errorOf([&] { averageGenerators({dirs[0], root / "vocab"}); });
+    QVERIFY2(err && QString(err->what()).contains("vocabulary differs"), err ? err->what() : "no error");
   }
 
   // A downloaded checkpoint's config.json is outside data: nesting bombs, absurd sizes and

@@ -1,0 +1,21 @@
+#pragma once
+// The uniform average of several generator checkpoints of one architecture (a "model soup").
+// Flow-GRPO runs that differ only in their seed end in different places, and on this project's
+// budget the gain of one run varies with its seed about as much as the gain itself
+// (docs/generator.md, "The RL claim"); averaging the weights of runs fine-tuned from the same
+// init keeps what they share and cancels much of what is one seed's noise (Ramé et al.'s
+// rewarded soups / WARP make the same observation for LLM RLHF).
+#include <filesystem>
+#include <vector>
+
+#include "model/checkpoint.h"
+
+namespace psr::model {
+
+/// Loads every checkpoint folder and returns one generator whose every floating-point parameter
+/// and buffer is the mean of theirs (accumulated in fp32, stored in the first one's dtype).
+/// Throws Error(InvalidArgument) naming the offending folder when there are fewer than two, or
+/// when configs, vocabularies, tensor names, shapes, or non-floating tensors differ.
+Generator averageGenerators(const std::vector<std::filesystem::path>& dirs);
+
+}  // namespace psr::model
