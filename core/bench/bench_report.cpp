@@ -293,8 +293,10 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
                         {"diff", ia.mean - ib.mean}, {"within_noise", withinNoise(ia, ib)}};
           Interval p;
           if (col == "overall") {
-            std::vector<const Grid*> grids;
-            for (const auto& [subset, grid] : paired) grids.push_back(&grid);
+            std::vector<const Grid*> grids;  // in PSRBench subset order, like the means
+            for (const auto& subset : subsets) {
+              if (paired.count(subset)) grids.push_back(&paired.at(subset));
+            }
             p = bootstrapMeanOfGrids(grids, o.bootstrap, o.seed + 200 + m);
           } else if (paired.count(col)) {
             p = bootstrapGrid(paired.at(col), o.bootstrap, o.seed + 200 + m);

@@ -404,6 +404,32 @@ class TestBenchPanel : public QObject {
     QVERIFY(within > 0);
     QVERIFY(beyond > 0);
     QVERIFY(grid->index(0, grid->columnOf("sft", "psr")).data(Qt::ToolTipRole).toString().contains("95 % interval"));
+
+    // Paired differences: the tooltip of a's cell states the report's paired a - b interval.
+    QStringList reportOrder;
+    for (const QJsonValue& m : r.value("models").toArray()) reportOrder << m.toString();
+    QCOMPARE(panel.shownLabels(), reportOrder);  // same pair order, so the same bootstrap streams
+    int pairedChecked = 0, pairedSignificant = 0;
+    for (const QJsonValue& d : r.value("differences").toArray()) {
+      const QJsonObject o = d.toObject();
+      QVERIFY(o.contains("paired"));
+      const QJsonObject p = o["paired"].toObject();
+      const auto num = [](double v) { return QString::number(v, 'f', 3); };
+      const QString expect = QStringLiteral("vs %1: ").arg(o["b"].toString());
+      const QString pairedText = QStringLiteral("paired %1%2 [%3, %4], %5")
+                                     .arg(p["mean"].toDouble() >= 0 ? "+" : "")
+                                     .arg(num(p["mean"].toDouble()), num(p["lo"].toDouble()), num(p["hi"].toDouble()))
+                                     .arg(o["paired_significant"].toBool() ? "excludes 0" : "includes 0");
+      const QString tip = grid->index(grid->rowOf(o["subset"].toString()), grid->columnOf(o["a"].toString(), o["metric"].toString()))
+                              .data(Qt::ToolTipRole)
+                              .toString();
+      const QString line = tip.section(expect, 1).section('\n', 0, 0);
+      QVERIFY2(line.contains(pairedText), qPrintable(tip + " | expected " + pairedText));
+      ++pairedChecked;
+      pairedSignificant += o["paired_significant"].toBool();
+    }
+    QVERIFY(pairedChecked > 0);
+    QVERIFY(pairedSignificant > 0);
   }
 
   void radarChartsDrawEveryModel() {

@@ -100,6 +100,15 @@ QString BenchGridModel::toolTip(int row, int column) const {
                                     .arg(mine->mean >= theirs->mean ? QStringLiteral("+") : QString())
                                     .arg(mine->mean - theirs->mean, 0, 'f', 3)
                                     .arg(psr::bench::withinNoise(*mine, *theirs) ? tr("within noise") : tr("beyond noise"));
+    // Paired over the items (and seeds) both scored: resolves steps the overlap rule cannot.
+    if (const auto p = intervals_.pairedInterval(label, other, subset, metric)) {
+      text += tr("; paired %1%2 [%3, %4], %5")
+                  .arg(p->mean >= 0 ? QStringLiteral("+") : QString())
+                  .arg(p->mean, 0, 'f', 3)
+                  .arg(p->lo, 0, 'f', 3)
+                  .arg(p->hi, 0, 'f', 3)
+                  .arg(psr::bench::excludesZero(*p) ? tr("excludes 0") : tr("includes 0"));
+    }
   }
   return text;
 }

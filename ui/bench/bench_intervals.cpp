@@ -15,11 +15,60 @@ namespace psr::ui {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// The report's seed offsets: metric m of a subset uses seed + m, the overall seed + 100 + m.
+// The report's seed offsets: metric m of a subset uses seed + m, the overall seed + 100 + m,
+// a paired difference seed + 200 + m.
 constexpr std::uint64_t kOverallSeedOffset = 100;
+constexpr std::uint64_t kPairedSeedOffset = 200;
 
-using SampleRows = std::map<std::int64_t, std::vector<double>>;  // sample -> value per seed index
-using MetricGrids = std::map<std::string, SampleRows>;           // metric -> rows
+using psr::bench::SampleRows;                          // sample -> value per seed index
+using MetricGrids = std::map<std::string, SampleRows>;  // metric -> rows
+
+/// One label's stored values: its seeds (ascending, the grid columns) and subset -> metric -> rows.
+struct LabelValues {
+  std::vector<int> seeds;
+  std::map<std::string, MetricGrids> subsets;
+};
+
+psr::bench::Interval negated(const psr::bench::Interval& i) {
+  psr::bench::Interval n = i;
+  n.mean = -i.mean;
+  n.lo = -i.hi;
+  n.hi = -i.lo;
+  return n;
+}
+
+/// The report's paired differences a - b, per subset and overall (subsets in PSRBench order).
+void addPair(const QString& a, const LabelValues& va, const QString& b, const LabelValues& vb, int rounds,
+             std::uint64_t seed, BenchIntervals& out) {
+  const QStringList& metrics = benchMetrics();
+  for (int m = 0; m < metrics.size(); ++m) {
+    const std::string metric = metrics[m].toStdString();
+    const std::uint64_t s = seed + kPairedSeedOffset + std::uint64_t(m);
+    std::map<QString, psr::bench::Grid> grids;
+    for (const auto& [subset, byMetric] : va.subsets) {
+      const auto other = vb.subsets.find(subset);
+      if (other == vb.subsets.end()) continue;
+      const auto ra = byMetric.find(metric);
+      const auto rb = other->second.find(metric);
+      if (ra == byMetric.end() || rb == other->second.end()) continue;
+      const QString name = QString::fromStdString(subset);
+      const auto& grid = grids[name] = psr::bench::pairedDifferences(ra->second, va.seeds, rb->second, vb.seeds);
+      const auto interval = psr::bench::bootstrapGrid(grid, rounds, s);
+      if (interval.values == 0) continue;
+      out.paired.insert(BenchIntervals::pairKey(a, b, name, metrics[m]), interval);
+      out.paired.insert(BenchIntervals::pairKey(b, a, name, metrics[m]), negated(interval));
+    }
+    if (grids.empty()) continue;
+    QStringList names;
+    for (const auto& entry : grids) names << entry.first;
+    std::vector<const psr::bench::Grid*> ordered;
+    for (const QString& name : benchSubsetOrder(names)) ordered.push_back(&grids.at(name));
+    const auto overall = psr::bench::bootstrapMeanOfGrids(ordered, rounds, s);
+    if (overall.values == 0) continue;
+    out.paired.insert(BenchIntervals::pairKey(a, b, kBenchOverall, metrics[m]), overall);
+    out.paired.insert(BenchIntervals::pairKey(b, a, kBenchOverall, metrics[m]), negated(overall));
+  }
+}
 
 psr::bench::Grid gridOf(const SampleRows& rows) {
   psr::bench::Grid grid;
@@ -28,17 +77,21 @@ psr::bench::Grid gridOf(const SampleRows& rows) {
   return grid;
 }
 
-void addLabel(psr::store::Database& db, const std::string& suite, const QString& label, int rounds, std::uint64_t seed,
-              BenchIntervals& out) {
+LabelValues addLabel(psr::store::Database& db, const std::string& suite, const QString& label, int rounds,
+                     std::uint64_t seed, BenchIntervals& out) {
   const std::string l = label.toStdString();
+  LabelValues stored;
   // Seed replicates in ascending order are the grid's columns, as in the report.
   std::map<std::int64_t, std::size_t> column;
   {
     auto runs = db.prepare("SELECT seed FROM bench_runs WHERE suite = ? AND label = ? ORDER BY seed");
     runs.bind(1, std::string_view(suite)).bind(2, std::string_view(l));
-    while (runs.step()) column.emplace(runs.columnInt(0), column.size());
+    while (runs.step()) {
+      column.emplace(runs.columnInt(0), column.size());
+      stored.seeds.push_back(int(runs.columnInt(0)));
+    }
   }
-  std::map<std::string, MetricGrids> subsets;
+  auto& subsets = stored.subsets;
   auto values = db.prepare(
       "SELECT r.seed, b.subset, b.metric, b.sample_id, b.value FROM bench_runs r "
       "JOIN bench_results b ON b.run_id = r.id WHERE r.suite = ? AND r.label = ?");
@@ -70,9 +123,21 @@ void addLabel(psr::store::Database& db, const std::string& suite, const QString&
     out.cells.insert(BenchMeans::key(label, kBenchOverall, metrics[m]),
                      psr::bench::bootstrapMeanOfGrids(ordered, rounds, seed + kOverallSeedOffset + std::uint64_t(m)));
   }
+  return stored;
 }
 
 }  // namespace
+
+QString BenchIntervals::pairKey(const QString& a, const QString& b, const QString& subset, const QString& metric) {
+  return BenchMeans::key(a, subset, metric) + QLatin1Char('\x1f') + b;
+}
+
+std::optional<psr::bench::Interval> BenchIntervals::pairedInterval(const QString& a, const QString& b,
+                                                                  const QString& subset, const QString& metric) const {
+  const auto it = paired.constFind(pairKey(a, b, subset, metric));
+  if (it == paired.constEnd() || it->values == 0) return std::nullopt;
+  return *it;
+}
 
 std::optional<psr::bench::Interval> BenchIntervals::interval(const QString& label, const QString& subset,
                                                             const QString& metric) const {
@@ -114,7 +179,13 @@ BenchIntervals computeBenchIntervals(const std::filesystem::path& databaseFile, 
   out.labels = labels;
   psr::store::Database db(databaseFile, psr::store::OpenMode::ReadOnly);
   const std::string s = suite.toStdString();
-  for (const QString& label : labels) addLabel(db, s, label, rounds, seed, out);
+  std::vector<LabelValues> values;
+  for (const QString& label : labels) values.push_back(addLabel(db, s, label, rounds, seed, out));
+  // Pairs in the order the labels are given, as the report lists them (a before b). Their number
+  // grows with the square of the labels: beyond kMaxPairedLabels the tooltips go without them.
+  for (int i = 0; i < labels.size() && labels.size() <= kMaxPairedLabels; ++i) {
+    for (int j = i + 1; j < labels.size(); ++j) addPair(labels[i], values[i], labels[j], values[j], rounds, seed, out);
+  }
   return out;
 }
 

@@ -23,8 +23,14 @@ struct BenchIntervals {
   QStringList labels;
   /// BenchMeans::key(label, subset or kBenchOverall, metric) -> interval.
   QHash<QString, psr::bench::Interval> cells;
+  /// pairKey(a, b, subset or kBenchOverall, metric) -> the paired a - b interval over the items
+  /// (and common seeds) both scored, as the report's `paired`; stored for both orders.
+  QHash<QString, psr::bench::Interval> paired;
 
   std::optional<psr::bench::Interval> interval(const QString& label, const QString& subset, const QString& metric) const;
+  std::optional<psr::bench::Interval> pairedInterval(const QString& a, const QString& b, const QString& subset,
+                                                     const QString& metric) const;
+  static QString pairKey(const QString& a, const QString& b, const QString& subset, const QString& metric);
 };
 
 /// How one label's cell compares with the best label's on the same subset and metric.
@@ -36,6 +42,10 @@ QString bestLabel(const BenchIntervals& intervals, const QStringList& labels, co
 /// rule), BeyondNoise otherwise; None with fewer than two labels or without intervals.
 NoiseBadge noiseBadge(const BenchIntervals& intervals, const QStringList& labels, const QString& label,
                       const QString& subset, const QString& metric);
+
+/// Paired differences are computed for at most this many labels (28 pairs, ~0.2 s on 20-item
+/// subsets); the panel shows six by default.
+constexpr int kMaxPairedLabels = 8;
 
 /// Reads every stored value of `labels` on `suite` through a read-only connection of its own to
 /// `databaseFile` and bootstraps them (`rounds` rounds, report seed `seed`). Thread-safe: meant
