@@ -528,6 +528,8 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
     m["time_scoring_worker_s"] = scoreSeconds;
     m["time_update_share"] = epochSeconds > 0 ? updateSeconds / epochSeconds : 0.0;
     m["samples_per_s"] = epochSeconds > 0 ? double(total) / epochSeconds : 0.0;
+    // The epoch's subject count (every prompt of an epoch has the same): per-count curves.
+    m["subjects"] = double(prompts.front().references.size());
     if (epoch == start) result.firstReward = meanTotal;
     result.lastReward = meanTotal;
     if (hooks.onMetrics) hooks.onMetrics(epoch + 1, c.epochs, m);

@@ -44,8 +44,12 @@ class RandomPrompts final : public train::PromptSource {
   std::vector<train::RlPrompt> prompts(std::int64_t epoch, std::int64_t count) override {
     auto gen = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(epoch) + 1);
     std::vector<train::RlPrompt> out;
-    for (std::int64_t i = 0; i < count; ++i)
-      out.push_back({"a bright scene", {at::rand({3, 16, 16}, gen) * 2 - 1}, nlohmann::json::object(), {}});
+    // One subject on odd epochs, two on even ones (every prompt of an epoch has the same count).
+    for (std::int64_t i = 0; i < count; ++i) {
+      std::vector<at::Tensor> refs;
+      for (std::int64_t k = 0; k < 1 + (epoch + 1) % 2; ++k) refs.push_back(at::rand({3, 16, 16}, gen) * 2 - 1);
+      out.push_back({"a bright scene", refs, nlohmann::json::object(), {}});
+    }
     return out;
   }
   nlohmann::json describe() const override { return {{"kind", "random"}}; }
@@ -148,8 +152,9 @@ class TestGrpo : public QObject {
     std::vector<double> rewards;
     train::RlHooks hooks;
     int groups = 0;
-    hooks.onMetrics = [&](std::int64_t, std::int64_t, const std::map<std::string, double>& m) {
+    hooks.onMetrics = [&](std::int64_t epoch, std::int64_t, const std::map<std::string, double>& m) {
       rewards.push_back(m.at("reward"));
+      QCOMPARE(m.at("subjects"), double(1 + epoch % 2));  // onMetrics counts epochs from 1
       QCOMPARE(m.at("ratio_first_update_max_dev"), 0.0);  // the self-check: r == 1 exactly on-policy
       QVERIFY(m.at("time_sampling_share") > 0 && m.at("time_update_share") > 0);
     };
