@@ -6,8 +6,8 @@
 #include <limits>
 #include <map>
 #include <set>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 
 #include "bench/bench_judge.h"
 #include "bench/bench_runner.h"
@@ -271,16 +271,16 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
   columns.push_back("overall");
   for (std::size_t a = 0; a < labels.size(); ++a) {
     for (std::size_t b = a + 1; b < labels.size(); ++b) {
-      ModelData& da = data[labels[a]];
-      ModelData& db = data[labels[b]];
+      ModelData& dataA = data[labels[a]];
+      ModelData& dataB = data[labels[b]];
       for (std::size_t m = 0; m < kMetrics.size(); ++m) {
         const auto& metric = kMetrics[m];
         std::map<std::string, Grid> paired;  // subset -> paired difference grid
         int commonSeeds = 0;
         for (const auto& subset : subsets) {
-          if (!da.values.count(subset) || !db.values.count(subset)) continue;
-          paired[subset] = pairedDifferences(da.values[subset][metric], da.seeds, db.values[subset][metric], db.seeds,
-                                             &commonSeeds);
+          if (!dataA.values.count(subset) || !dataB.values.count(subset)) continue;
+          paired[subset] = pairedDifferences(dataA.values[subset][metric], dataA.seeds, dataB.values[subset][metric],
+                                             dataB.seeds, &commonSeeds);
         }
         for (const auto& col : columns) {
           const auto& ca = cells[labels[a]];
