@@ -9,6 +9,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "bench/bench_grids.h"
 #include "bench/bench_judge.h"
 #include "bench/bench_runner.h"
 #include "bench/bench_stats.h"
@@ -23,7 +24,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kPi = 3.14159265358979323846;
 
 json intervalJson(const Interval& i) {
@@ -44,8 +44,7 @@ Interval intervalFrom(const json& j) {
 struct ModelData {
   std::vector<int> seeds;                 // sorted
   std::map<int, std::int64_t> runOfSeed;  // seed -> run id
-  // subset -> metric -> sample -> seed index -> value
-  std::map<std::string, std::map<std::string, std::map<std::int64_t, std::vector<double>>>> values;
+  LabelValues values;                     // subset -> metric -> sample -> value per seed
   json errors = json::array();
   double generateSeconds = 0, scoreSeconds = 0;
   long long timed = 0;
@@ -164,15 +163,9 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
     if (d.seeds.empty()) {
       throw Error("model '" + label + "' has no runs on suite '" + o.suite + "'", ErrorCode::NotFound);
     }
+    d.values = loadLabelValues(db, o.suite, label);
     for (std::size_t k = 0; k < d.seeds.size(); ++k) {
       const std::int64_t run = d.runOfSeed[d.seeds[k]];
-      auto values = db.prepare("SELECT subset, sample_id, metric, value FROM bench_results WHERE run_id = ?");
-      values.bind(1, run);
-      while (values.step()) {
-        auto& row = d.values[values.columnText(0)][values.columnText(2)][values.columnInt(1)];
-        row.resize(d.seeds.size(), kNaN);
-        row[k] = values.columnDouble(3);
-      }
       auto outputs = db.prepare(
           "SELECT o.sample_id, o.error, o.generate_s, o.score_s, i.subset FROM bench_outputs o "
           "LEFT JOIN bench_items i ON i.sample_id = o.sample_id AND i.suite_id = ? WHERE o.run_id = ?");
@@ -195,7 +188,7 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
   std::vector<std::string> subsets;
   for (auto s : pipeline::kAllSubsets) {
     for (const auto& label : labels) {
-      if (data[label].values.count(pipeline::subsetName(s))) {
+      if (data[label].values.has(pipeline::subsetName(s))) {
         subsets.push_back(pipeline::subsetName(s));
         break;
       }
@@ -216,41 +209,22 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
     for (const auto& sc : d.scorers) scorer += (scorer.empty() ? "" : ", ") + sc;
     json r = {{"seeds", d.seeds}, {"failed", d.errors.size()}, {kScorerKey, scorer}, {kUnparsedKey, d.unparsed}};
     json subs = json::object();
+    json overall = json::object();
     std::set<std::int64_t> samples;
-    for (const auto& subset : subsets) {
-      if (!d.values.count(subset)) continue;
-      json per = json::object();
-      for (std::size_t m = 0; m < kMetrics.size(); ++m) {
-        const auto& metric = kMetrics[m];
-        Grid grid;
-        for (const auto& [sample, row] : d.values[subset][metric]) {
-          grid.push_back(row);
-          samples.insert(sample);
-        }
-        const auto interval = bootstrapGrid(grid, o.bootstrap, o.seed + m);
-        cells[label][subset][metric] = interval;
-        per[metric] = intervalJson(interval);
+    for (std::size_t m = 0; m < kMetrics.size(); ++m) {
+      const auto& metric = kMetrics[m];
+      overall[metric] = nullptr;  // null: nothing scored yet
+      for (const auto& [col, interval] : labelIntervals(d.values, metric, m, subsets, o.bootstrap, o.seed)) {
+        cells[label][col][metric] = interval;
+        if (col == kOverall) overall[metric] = interval.values ? intervalJson(interval) : json(nullptr);
+        else subs[col][metric] = intervalJson(interval);
       }
-      subs[subset] = per;
+      for (const auto& subset : subsets) {
+        for (const auto& entry : d.values.rows(subset, metric)) samples.insert(entry.first);
+      }
     }
     r["subsets"] = subs;
     r["samples"] = samples.size();
-    json overall = json::object();
-    for (std::size_t m = 0; m < kMetrics.size(); ++m) {
-      const auto& metric = kMetrics[m];
-      std::vector<Grid> grids;
-      for (const auto& subset : subsets) {
-        if (!d.values.count(subset)) continue;
-        Grid grid;
-        for (const auto& [sample, row] : d.values[subset][metric]) grid.push_back(row);
-        grids.push_back(std::move(grid));
-      }
-      std::vector<const Grid*> ptrs;
-      for (const auto& g : grids) ptrs.push_back(&g);
-      const auto interval = bootstrapMeanOfGrids(ptrs, o.bootstrap, o.seed + 100 + m);
-      cells[label]["overall"][metric] = interval;
-      overall[metric] = interval.values ? intervalJson(interval) : json(nullptr);  // null: nothing scored yet
-    }
     r["overall"] = overall;
     const double gen = d.timed ? d.generateSeconds / double(d.timed) : 0.0;
     const double score = d.timed ? d.scoreSeconds / double(d.timed) : 0.0;
@@ -271,17 +245,11 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
   columns.push_back("overall");
   for (std::size_t a = 0; a < labels.size(); ++a) {
     for (std::size_t b = a + 1; b < labels.size(); ++b) {
-      ModelData& dataA = data[labels[a]];
-      ModelData& dataB = data[labels[b]];
       for (std::size_t m = 0; m < kMetrics.size(); ++m) {
         const auto& metric = kMetrics[m];
-        std::map<std::string, Grid> paired;  // subset -> paired difference grid
         int commonSeeds = 0;
-        for (const auto& subset : subsets) {
-          if (!dataA.values.count(subset) || !dataB.values.count(subset)) continue;
-          paired[subset] = pairedDifferences(dataA.values[subset][metric], dataA.seeds, dataB.values[subset][metric],
-                                             dataB.seeds, &commonSeeds);
-        }
+        const auto paired = pairedIntervals(data[labels[a]].values, data[labels[b]].values, metric, m, subsets,
+                                            o.bootstrap, o.seed, &commonSeeds);
         for (const auto& col : columns) {
           const auto& ca = cells[labels[a]];
           const auto& cb = cells[labels[b]];
@@ -291,16 +259,8 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
           if (ia.values == 0 || ib.values == 0) continue;
           json entry = {{"a", labels[a]}, {"b", labels[b]}, {"subset", col}, {"metric", metric},
                         {"diff", ia.mean - ib.mean}, {"within_noise", withinNoise(ia, ib)}};
-          Interval p;
-          if (col == "overall") {
-            std::vector<const Grid*> grids;  // in PSRBench subset order, like the means
-            for (const auto& subset : subsets) {
-              if (paired.count(subset)) grids.push_back(&paired.at(subset));
-            }
-            p = bootstrapMeanOfGrids(grids, o.bootstrap, o.seed + 200 + m);
-          } else if (paired.count(col)) {
-            p = bootstrapGrid(paired.at(col), o.bootstrap, o.seed + 200 + m);
-          }
+          const auto found = paired.find(col);
+          const Interval p = found == paired.end() ? Interval{} : found->second;
           if (p.values > 0) {
             entry["paired"] = intervalJson(p);
             entry["paired"]["seeds"] = commonSeeds;  // 0: per-sample means over each model's own seeds
@@ -323,14 +283,14 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
     ModelData& d = data[label];
     json perSubset = json::object();
     for (const auto& subset : subsets) {
-      if (!d.values.count(subset)) continue;
+      if (!d.values.has(subset)) continue;
       std::vector<std::pair<double, std::int64_t>> ranked;
       std::map<std::int64_t, std::array<double, 3>> means;
-      for (const auto& [sample, row] : d.values[subset]["psr"]) {
+      for (const auto& [sample, row] : d.values.rows(subset, "psr")) {
         std::array<double, 3> m{};
         bool complete = true;
         for (std::size_t k = 0; k < 3; ++k) {
-          const auto& rows = d.values[subset][kMetrics[k]];
+          const auto& rows = d.values.rows(subset, kMetrics[k]);
           const auto it = rows.find(sample);
           double s = 0;
           int n = 0;

@@ -8,26 +8,14 @@
 
 #include <QMetaObject>
 
+#include "bench/bench_grids.h"
 #include "bench_data.h"
 #include "store/database.h"
 
 namespace psr::ui {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// The report's seed offsets: metric m of a subset uses seed + m, the overall seed + 100 + m,
-// a paired difference seed + 200 + m.
-constexpr std::uint64_t kOverallSeedOffset = 100;
-constexpr std::uint64_t kPairedSeedOffset = 200;
-
-using psr::bench::SampleRows;                          // sample -> value per seed index
-using MetricGrids = std::map<std::string, SampleRows>;  // metric -> rows
-
-/// One label's stored values: its seeds (ascending, the grid columns) and subset -> metric -> rows.
-struct LabelValues {
-  std::vector<int> seeds;
-  std::map<std::string, MetricGrids> subsets;
-};
+using psr::bench::LabelValues;
 
 psr::bench::Interval negated(const psr::bench::Interval& i) {
   psr::bench::Interval n = i;
@@ -37,93 +25,19 @@ psr::bench::Interval negated(const psr::bench::Interval& i) {
   return n;
 }
 
-/// The report's paired differences a - b, per subset and overall (subsets in PSRBench order).
-void addPair(const QString& a, const LabelValues& va, const QString& b, const LabelValues& vb, int rounds,
-             std::uint64_t seed, BenchIntervals& out) {
-  const QStringList& metrics = benchMetrics();
-  for (int m = 0; m < metrics.size(); ++m) {
-    const std::string metric = metrics[m].toStdString();
-    const std::uint64_t s = seed + kPairedSeedOffset + std::uint64_t(m);
-    std::map<QString, psr::bench::Grid> grids;
-    for (const auto& [subset, byMetric] : va.subsets) {
-      const auto other = vb.subsets.find(subset);
-      if (other == vb.subsets.end()) continue;
-      const auto ra = byMetric.find(metric);
-      const auto rb = other->second.find(metric);
-      if (ra == byMetric.end() || rb == other->second.end()) continue;
-      const QString name = QString::fromStdString(subset);
-      const auto& grid = grids[name] = psr::bench::pairedDifferences(ra->second, va.seeds, rb->second, vb.seeds);
-      const auto interval = psr::bench::bootstrapGrid(grid, rounds, s);
-      if (interval.values == 0) continue;
-      out.paired.insert(BenchIntervals::pairKey(a, b, name, metrics[m]), interval);
-      out.paired.insert(BenchIntervals::pairKey(b, a, name, metrics[m]), negated(interval));
-    }
-    if (grids.empty()) continue;
-    QStringList names;
-    for (const auto& entry : grids) names << entry.first;
-    std::vector<const psr::bench::Grid*> ordered;
-    for (const QString& name : benchSubsetOrder(names)) ordered.push_back(&grids.at(name));
-    const auto overall = psr::bench::bootstrapMeanOfGrids(ordered, rounds, s);
-    if (overall.values == 0) continue;
-    out.paired.insert(BenchIntervals::pairKey(a, b, kBenchOverall, metrics[m]), overall);
-    out.paired.insert(BenchIntervals::pairKey(b, a, kBenchOverall, metrics[m]), negated(overall));
-  }
+QString columnName(const std::string& column) {
+  return column == psr::bench::kOverall ? kBenchOverall : QString::fromStdString(column);
 }
 
-psr::bench::Grid gridOf(const SampleRows& rows) {
-  psr::bench::Grid grid;
-  grid.reserve(rows.size());
-  for (const auto& [sample, row] : rows) grid.push_back(row);
-  return grid;
-}
-
-LabelValues addLabel(psr::store::Database& db, const std::string& suite, const QString& label, int rounds,
-                     std::uint64_t seed, BenchIntervals& out) {
-  const std::string l = label.toStdString();
-  LabelValues stored;
-  // Seed replicates in ascending order are the grid's columns, as in the report.
-  std::map<std::int64_t, std::size_t> column;
-  {
-    auto runs = db.prepare("SELECT seed FROM bench_runs WHERE suite = ? AND label = ? ORDER BY seed");
-    runs.bind(1, std::string_view(suite)).bind(2, std::string_view(l));
-    while (runs.step()) {
-      column.emplace(runs.columnInt(0), column.size());
-      stored.seeds.push_back(int(runs.columnInt(0)));
-    }
+/// The subsets of the labels' values in the order the report resamples them (PSRBench order).
+std::vector<std::string> subsetOrder(const std::vector<LabelValues>& values) {
+  QStringList names;
+  for (const auto& v : values) {
+    for (const auto& entry : v.subsets) names << QString::fromStdString(entry.first);
   }
-  auto& subsets = stored.subsets;
-  auto values = db.prepare(
-      "SELECT r.seed, b.subset, b.metric, b.sample_id, b.value FROM bench_runs r "
-      "JOIN bench_results b ON b.run_id = r.id WHERE r.suite = ? AND r.label = ?");
-  values.bind(1, std::string_view(suite)).bind(2, std::string_view(l));
-  while (values.step()) {
-    auto& row = subsets[values.columnText(1)][values.columnText(2)][values.columnInt(3)];
-    row.resize(column.size(), kNaN);
-    row[column.at(values.columnInt(0))] = values.columnDouble(4);
-  }
-  const QStringList& metrics = benchMetrics();
-  for (int m = 0; m < metrics.size(); ++m) {
-    const std::string metric = metrics[m].toStdString();
-    std::map<QString, psr::bench::Grid> grids;
-    for (const auto& [subset, byMetric] : subsets) {
-      const auto it = byMetric.find(metric);
-      if (it == byMetric.end()) continue;
-      const QString name = QString::fromStdString(subset);
-      psr::bench::Grid& grid = grids[name] = gridOf(it->second);
-      out.cells.insert(BenchMeans::key(label, name, metrics[m]),
-                       psr::bench::bootstrapGrid(grid, rounds, seed + std::uint64_t(m)));
-    }
-    if (grids.empty()) continue;
-    // Each round draws from one random stream subset after subset, in PSRBench order as the
-    // report does, so the order matters for matching its numbers.
-    QStringList names;
-    for (const auto& entry : grids) names << entry.first;
-    std::vector<const psr::bench::Grid*> ordered;
-    for (const QString& name : benchSubsetOrder(names)) ordered.push_back(&grids.at(name));
-    out.cells.insert(BenchMeans::key(label, kBenchOverall, metrics[m]),
-                     psr::bench::bootstrapMeanOfGrids(ordered, rounds, seed + kOverallSeedOffset + std::uint64_t(m)));
-  }
-  return stored;
+  std::vector<std::string> order;
+  for (const QString& name : benchSubsetOrder(names)) order.push_back(name.toStdString());
+  return order;
 }
 
 }  // namespace
@@ -180,11 +94,29 @@ BenchIntervals computeBenchIntervals(const std::filesystem::path& databaseFile, 
   psr::store::Database db(databaseFile, psr::store::OpenMode::ReadOnly);
   const std::string s = suite.toStdString();
   std::vector<LabelValues> values;
-  for (const QString& label : labels) values.push_back(addLabel(db, s, label, rounds, seed, out));
-  // Pairs in the order the labels are given, as the report lists them (a before b). Their number
-  // grows with the square of the labels: beyond kMaxPairedLabels the tooltips go without them.
-  for (int i = 0; i < labels.size() && labels.size() <= kMaxPairedLabels; ++i) {
-    for (int j = i + 1; j < labels.size(); ++j) addPair(labels[i], values[i], labels[j], values[j], rounds, seed, out);
+  for (const QString& label : labels) values.push_back(psr::bench::loadLabelValues(db, s, label.toStdString()));
+  const auto order = subsetOrder(values);
+  const QStringList& metrics = benchMetrics();
+  for (int m = 0; m < metrics.size(); ++m) {
+    const std::string metric = metrics[m].toStdString();
+    for (int i = 0; i < labels.size(); ++i) {
+      for (const auto& [column, interval] : psr::bench::labelIntervals(values[i], metric, m, order, rounds, seed))
+        out.cells.insert(BenchMeans::key(labels[i], columnName(column), metrics[m]), interval);
+    }
+    // Pairs in the order the labels are given, as the report lists them (a before b). Their
+    // number grows with the square of the labels: beyond kMaxPairedLabels the tooltips go
+    // without them.
+    for (int i = 0; i < labels.size() && labels.size() <= kMaxPairedLabels; ++i) {
+      for (int j = i + 1; j < labels.size(); ++j) {
+        for (const auto& [column, interval] :
+             psr::bench::pairedIntervals(values[i], values[j], metric, m, order, rounds, seed)) {
+          if (interval.values == 0) continue;
+          out.paired.insert(BenchIntervals::pairKey(labels[i], labels[j], columnName(column), metrics[m]), interval);
+          out.paired.insert(BenchIntervals::pairKey(labels[j], labels[i], columnName(column), metrics[m]),
+                            negated(interval));
+        }
+      }
+    }
   }
   return out;
 }

@@ -1,0 +1,87 @@
+#include "bench/bench_grids.h"
+
+#include <limits>
+
+#include "store/database.h"
+
+namespace psr::bench {
+
+namespace {
+
+Grid gridOf(const SampleRows& rows) {
+  Grid grid;
+  grid.reserve(rows.size());
+  for (const auto& [sample, row] : rows) grid.push_back(row);
+  return grid;
+}
+
+/// Bootstraps every grid on its own and the overall column over all of them, in their order.
+SubsetIntervals intervalsOf(const std::vector<std::pair<std::string, Grid>>& grids, int rounds,
+                            std::uint64_t subsetSeed, std::uint64_t overallSeed) {
+  SubsetIntervals out;
+  std::vector<const Grid*> all;
+  for (const auto& [subset, grid] : grids) {
+    out[subset] = bootstrapGrid(grid, rounds, subsetSeed);
+    all.push_back(&grid);
+  }
+  if (!grids.empty()) out[kOverall] = bootstrapMeanOfGrids(all, rounds, overallSeed);
+  return out;
+}
+
+}  // namespace
+
+const SampleRows& LabelValues::rows(const std::string& subset, const std::string& metric) const {
+  static const SampleRows none;
+  const auto s = subsets.find(subset);
+  if (s == subsets.end()) return none;
+  const auto m = s->second.find(metric);
+  return m == s->second.end() ? none : m->second;
+}
+
+LabelValues loadLabelValues(store::Database& db, const std::string& suite, const std::string& label) {
+  LabelValues v;
+  std::map<std::int64_t, std::size_t> column;  // seed -> grid column
+  {
+    auto runs = db.prepare("SELECT seed FROM bench_runs WHERE suite = ? AND label = ? ORDER BY seed");
+    runs.bind(1, std::string_view(suite)).bind(2, std::string_view(label));
+    while (runs.step()) {
+      column.emplace(runs.columnInt(0), column.size());
+      v.seeds.push_back(int(runs.columnInt(0)));
+    }
+  }
+  auto values = db.prepare(
+      "SELECT r.seed, b.subset, b.metric, b.sample_id, b.value FROM bench_runs r "
+      "JOIN bench_results b ON b.run_id = r.id WHERE r.suite = ? AND r.label = ?");
+  values.bind(1, std::string_view(suite)).bind(2, std::string_view(label));
+  while (values.step()) {
+    auto& row = v.subsets[values.columnText(1)][values.columnText(2)][values.columnInt(3)];
+    row.resize(column.size(), std::numeric_limits<double>::quiet_NaN());
+    row[column.at(values.columnInt(0))] = values.columnDouble(4);
+  }
+  return v;
+}
+
+SubsetIntervals labelIntervals(const LabelValues& v, const std::string& metric, std::size_t metricIndex,
+                               const std::vector<std::string>& order, int rounds, std::uint64_t seed) {
+  std::vector<std::pair<std::string, Grid>> grids;
+  for (const auto& subset : order) {
+    if (v.has(subset)) grids.emplace_back(subset, gridOf(v.rows(subset, metric)));
+  }
+  return intervalsOf(grids, rounds, seed + metricIndex, seed + kOverallSeedOffset + metricIndex);
+}
+
+SubsetIntervals pairedIntervals(const LabelValues& a, const LabelValues& b, const std::string& metric,
+                                std::size_t metricIndex, const std::vector<std::string>& order, int rounds,
+                                std::uint64_t seed, int* commonSeeds) {
+  std::vector<std::pair<std::string, Grid>> grids;
+  for (const auto& subset : order) {
+    if (!a.has(subset) || !b.has(subset)) continue;
+    grids.emplace_back(subset, pairedDifferences(a.rows(subset, metric), a.seeds, b.rows(subset, metric), b.seeds,
+                                                 commonSeeds));
+  }
+  // Subsets and the overall column share one seed here, as the report has always used.
+  const std::uint64_t s = seed + kPairedSeedOffset + metricIndex;
+  return intervalsOf(grids, rounds, s, s);
+}
+
+}  // namespace psr::bench

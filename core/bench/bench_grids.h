@@ -1,0 +1,54 @@
+#pragma once
+// One label's stored benchmark values as bootstrap grids, and the intervals `psr bench report`
+// derives from them: marginal per subset and overall, and paired a - b. The report and the
+// studio's Bench panel both call these, so their numbers come from one piece of code.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench/bench_stats.h"
+
+namespace psr::store {
+class Database;
+}
+
+namespace psr::bench {
+
+/// Everything one label stored on a suite.
+struct LabelValues {
+  std::vector<int> seeds;  ///< ascending: the columns of every grid
+  /// subset -> metric -> sample -> value per seed column (NaN: not scored by that seed's run)
+  std::map<std::string, std::map<std::string, SampleRows>> subsets;
+
+  bool has(const std::string& subset) const { return subsets.count(subset) > 0; }
+  /// The rows of (subset, metric); empty when none are stored.
+  const SampleRows& rows(const std::string& subset, const std::string& metric) const;
+};
+
+/// Reads every stored value of `label` on `suite` (one query over its runs' results).
+LabelValues loadLabelValues(store::Database& db, const std::string& suite, const std::string& label);
+
+/// The report's bootstrap seeds: metric m of a subset uses seed + m, the overall column
+/// seed + kOverallSeedOffset + m, a paired difference seed + kPairedSeedOffset + m.
+inline constexpr std::uint64_t kOverallSeedOffset = 100;
+inline constexpr std::uint64_t kPairedSeedOffset = 200;
+
+/// The key of the overall column (mean of the subset means, every subset weighing the same).
+inline const std::string kOverall = "overall";
+
+/// Intervals of one metric keyed by subset, plus kOverall. `order` lists the subsets in the
+/// order every overall round resamples them (one random stream, so the order changes the
+/// digits): the report uses PSRBench order. Subsets outside `order` are left out; a subset
+/// without values of this metric gets an empty interval (values == 0).
+using SubsetIntervals = std::map<std::string, Interval>;
+SubsetIntervals labelIntervals(const LabelValues& v, const std::string& metric, std::size_t metricIndex,
+                               const std::vector<std::string>& order, int rounds, std::uint64_t seed);
+
+/// The paired differences a - b of one metric (pairedDifferences per subset both labels hold,
+/// bootstrapped), keyed like labelIntervals. `commonSeeds` receives how many seeds were paired.
+SubsetIntervals pairedIntervals(const LabelValues& a, const LabelValues& b, const std::string& metric,
+                                std::size_t metricIndex, const std::vector<std::string>& order, int rounds,
+                                std::uint64_t seed, int* commonSeeds = nullptr);
+
+}  // namespace psr::bench
