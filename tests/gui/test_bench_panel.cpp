@@ -354,7 +354,7 @@ class TestBenchPanel : public QObject {
     BenchGridModel* grid = panel.gridModel();
     QStringList columns = kSubsets;
     columns << psr::ui::kBenchOverall;
-    int within = 0, beyond = 0;
+    int within = 0, beyond = 0, rulesDisagree = 0;
     for (const QString& subset : columns) {
       for (const QString& metric : kMetrics) {
         QString best;
@@ -383,7 +383,8 @@ class TestBenchPanel : public QObject {
             QCOMPARE(int(badge), int(NoiseBadge::Best));
             continue;
           }
-          // The report's pairwise verdict between this model and the best one.
+          // The report's pairwise verdict between this model and the best one: the paired
+          // interval's where the report has one, else the marginal overlap.
           bool found = false, reportWithin = false;
           for (const QJsonValue& d : r.value("differences").toArray()) {
             const QJsonObject o = d.toObject();
@@ -391,7 +392,8 @@ class TestBenchPanel : public QObject {
             if (o["subset"].toString() == subset && o["metric"].toString() == metric && pair.contains(label) &&
                 pair.contains(best)) {
               found = true;
-              reportWithin = o["within_noise"].toBool();
+              reportWithin = o.contains("paired") ? !o["paired_significant"].toBool() : o["within_noise"].toBool();
+              if (o.contains("paired") && o["within_noise"].toBool() != reportWithin) ++rulesDisagree;
             }
           }
           QVERIFY(found);
@@ -403,6 +405,9 @@ class TestBenchPanel : public QObject {
     // The fixture has both kinds (sft vs rl are close, the oracle is far ahead).
     QVERIFY(within > 0);
     QVERIFY(beyond > 0);
+    // ...and cells where the paired verdict differs from the marginal overlap (3 here), so the
+    // badges are shown to follow the paired rule.
+    QVERIFY(rulesDisagree > 0);
     QVERIFY(grid->index(0, grid->columnOf("sft", "psr")).data(Qt::ToolTipRole).toString().contains("95 % interval"));
 
     // Paired differences: the tooltip of a's cell states the report's paired a - b interval.

@@ -82,6 +82,10 @@ NoiseBadge noiseBadge(const BenchIntervals& intervals, const QStringList& labels
   if (scored < 2) return NoiseBadge::None;
   const QString best = bestLabel(intervals, labels, subset, metric);
   if (best == label) return NoiseBadge::Best;
+  // The paired interval sees a consistent step between related models (sft and the rl tuned
+  // from it) that two overlapping marginal intervals hide; without one, the overlap rule.
+  if (const auto p = intervals.pairedInterval(label, best, subset, metric))
+    return psr::bench::excludesZero(*p) ? NoiseBadge::BeyondNoise : NoiseBadge::WithinNoise;
   return psr::bench::withinNoise(*mine, *intervals.interval(best, subset, metric)) ? NoiseBadge::WithinNoise
                                                                                     : NoiseBadge::BeyondNoise;
 }

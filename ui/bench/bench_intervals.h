@@ -38,8 +38,11 @@ enum class NoiseBadge { None, Best, WithinNoise, BeyondNoise };
 
 /// The label with the highest mean on (subset, metric) among `labels`, "" when none has a value.
 QString bestLabel(const BenchIntervals& intervals, const QStringList& labels, const QString& subset, const QString& metric);
-/// Best for the best label, WithinNoise when its interval overlaps the best one's (the report's
-/// rule), BeyondNoise otherwise; None with fewer than two labels or without intervals.
+/// Best for the best label; against it, WithinNoise when the paired interval label - best
+/// includes 0 (the report's `paired_significant` is false) and BeyondNoise when it excludes 0.
+/// Without a paired interval (more than kMaxPairedLabels labels, or no common items) the
+/// marginal rule: WithinNoise when the two intervals overlap (the report's `within_noise`).
+/// None with fewer than two labels or without intervals.
 NoiseBadge noiseBadge(const BenchIntervals& intervals, const QStringList& labels, const QString& label,
                       const QString& subset, const QString& metric);
 
