@@ -167,6 +167,7 @@ QWidget* TrainPanel::createJobs() {
   tabs_->insertTab(GroupsTab, groups_, tr("GRPO groups"));
   tabs_->insertTab(CheckpointsTab, checkpoints_, tr("Checkpoints"));
   connect(chart_, &MetricChart::metricChanged, this, [this] { refresh(); });
+  connect(chart_, &MetricChart::subjectFilterChanged, this, [this] { refresh(); });
   connect(checkpoints_, &CheckpointList::openInComposeRequested, this, &TrainPanel::openInComposeRequested);
 
   auto* split = new QSplitter(Qt::Vertical);
@@ -361,12 +362,13 @@ bool TrainPanel::reload(psr::store::Workspace& workspace) {
 void TrainPanel::updateDetails(psr::store::Workspace& workspace) {
   const QList<qint64> ids = selectedJobIds();
   chart_->setMetricNames(readMetricNames(workspace, ids));
+  chart_->setSubjectCounts(readSubjectCounts(workspace, ids));
   QList<MetricCurve> curves;
   if (!chart_->metric().isEmpty()) {
     for (qint64 id : ids) {
       const TrainJob* j = jobs_->jobById(id);
       const QString label = j ? tr("job %1 \u00b7 %2").arg(id).arg(j->name) : tr("job %1").arg(id);
-      curves.append({label, readMetric(workspace, id, chart_->metric())});
+      curves.append({label, readMetric(workspace, id, chart_->metric(), chart_->subjectFilter())});
     }
   }
   chart_->setCurves(curves);

@@ -9,6 +9,9 @@
 #include <QApplication>
 #include <QChart>
 #include <QComboBox>
+#include <QLineSeries>
+#include <QSpinBox>
+#include <QAbstractAxis>
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -233,6 +236,7 @@ class TestTrainPanel : public QObject {
     QCOMPARE(panel.metricChart()->curveCount(), 1);
     QVERIFY(panel.metricChart()->pointCount() >= 4);
     QVERIFY(panel.metricChart()->metricBox()->findText("grad_norm") >= 0);
+    QVERIFY(panel.metricChart()->subjectsBox()->isHidden());  // SFT logs no subject count
     const QList<QLegendMarker*> markers = panel.metricChart()->chart()->legend()->markers();
     QCOMPARE(markers.size(), 1);
     QCOMPARE(markers.first()->label(), QString("job %1 \u00b7 tiny-a").arg(job.id));
@@ -347,6 +351,66 @@ class TestTrainPanel : public QObject {
     QCOMPARE(window.currentPanel(), int(psr::ui::MainWindow::Compose));
     auto* compose = static_cast<psr::ui::ComposePanel*>(window.panel(psr::ui::MainWindow::Compose));
     QCOMPARE(compose->modelPicker()->model(), checkpoint);
+  }
+
+  void curvesFilterBySubjectCountAndSmooth() {
+    // An RL job's rows as the runner stores metrics.jsonl: epochs alternate 2 and 3 subjects.
+    auto& db = workspace_->db();
+    db.exec("INSERT INTO jobs(kind, spec, state) VALUES ('rl', '{\"name\": \"per-count\", \"epochs\": 12}', "
+            "'finished')");
+    const qint64 job = db.lastInsertId();
+    auto metric = db.prepare("INSERT INTO metrics(job_id, step, name, value) VALUES (?, ?, ?, ?)");
+    for (int epoch = 1; epoch <= 12; ++epoch) {
+      for (const auto& [name, value] : {std::pair<const char*, double>{"reward_psr", 0.1 * epoch},
+                                        std::pair<const char*, double>{"subjects", epoch % 2 ? 2.0 : 3.0}}) {
+        metric.reset();
+        metric.bind(1, std::int64_t(job)).bind(2, std::int64_t(epoch)).bind(3, std::string_view(name)).bind(4, value).run();
+      }
+    }
+    TrainPanel panel;
+    panel.setCliPath(PSR_CLI_PATH);
+    panel.setWorkspace(workspace_.get());
+    panel.selectJobs({job});
+    panel.refresh();
+    psr::ui::MetricChart* chart = panel.metricChart();
+    chart->setMetric("reward_psr");
+    QCOMPARE(chart->metric(), QString("reward_psr"));
+    QVERIFY(!chart->subjectsBox()->isHidden());
+    QCOMPARE(chart->subjectsBox()->count(), 3);  // all, 2, 3
+    QCOMPARE(chart->pointCount(), 12);
+    const auto pointsOf = [&] { return static_cast<QLineSeries*>(chart->chart()->series().first())->points(); };
+
+    chart->subjectsBox()->setCurrentIndex(chart->subjectsBox()->findData(3));
+    QCOMPARE(chart->subjectFilter(), 3);
+    QList<QPointF> points = pointsOf();
+    QCOMPARE(points.size(), 6);
+    for (int i = 0; i < 6; ++i) {
+      QCOMPARE(points[i].x(), double(2 * (i + 1)));  // the even epochs drew 3 subjects
+      QVERIFY(std::abs(points[i].y() - 0.2 * (i + 1)) < 1e-12);
+    }
+    // A trailing mean of 3 over the filtered points: 0.2, (0.2+0.4)/2, (0.2+0.4+0.6)/3, ...
+    chart->smoothingBox()->setValue(3);
+    points = pointsOf();
+    QCOMPARE(points.size(), 6);
+    QVERIFY(std::abs(points[0].y() - 0.2) < 1e-12);
+    QVERIFY(std::abs(points[1].y() - 0.3) < 1e-12);
+    QVERIFY(std::abs(points[5].y() - (0.8 + 1.0 + 1.2) / 3) < 1e-12);
+    QVERIFY(chart->chart()->axes(Qt::Vertical).first()->titleText().contains("mean of last 3"));
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const QString shot = QStringLiteral(PSR_BUILD_DIR "/screenshots/train-curves-per-count.png");
+    QDir().mkpath(QFileInfo(shot).absolutePath());
+    QVERIFY(panel.grab().save(shot));
+    // The choice survives a refresh; "all" brings every epoch back.
+    panel.refresh();
+    QCOMPARE(chart->subjectFilter(), 3);
+    QCOMPARE(chart->pointCount(), 6);
+    chart->setSubjectFilter(0);
+    QCOMPARE(chart->pointCount(), 12);
+    chart->setSmoothing(1);
+    QVERIFY(std::abs(pointsOf()[11].y() - 1.2) < 1e-12);
+    panel.setWorkspace(nullptr);
   }
 };
 

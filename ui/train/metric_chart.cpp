@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QSignalBlocker>
+#include <QSpinBox>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -18,6 +19,8 @@ namespace psr::ui {
 MetricChart::MetricChart(QWidget* parent)
     : QWidget(parent),
       metric_(new QComboBox(this)),
+      subjects_(new QComboBox(this)),
+      smoothing_(new QSpinBox(this)),
       hint_(new QLabel(this)),
       chart_(new QChart),
       view_(new QChartView(chart_, this)),
@@ -27,6 +30,16 @@ MetricChart::MetricChart(QWidget* parent)
   metric_->setToolTip(tr("Which logged metric to plot for the selected runs"));
   metric_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   metric_->setMinimumContentsLength(14);
+  subjects_->setObjectName(QStringLiteral("trainSubjects"));
+  subjects_->setToolTip(tr("Plot only the epochs that drew this many subjects (RL runs log one count per epoch)"));
+  subjects_->addItem(tr("all subject counts"), 0);
+  subjects_->setVisible(false);
+  smoothing_->setObjectName(QStringLiteral("trainSmoothing"));
+  smoothing_->setRange(1, 200);
+  smoothing_->setValue(1);
+  smoothing_->setPrefix(tr("mean of last "));
+  smoothing_->setToolTip(tr("Each point becomes the mean of itself and the points before it in this window; 1 shows "
+                            "the logged values"));
   hint_->setText(tr("Select one or more jobs to overlay their curves."));
   hint_->setWordWrap(true);
   view_->setObjectName(QStringLiteral("trainChart"));
@@ -42,6 +55,8 @@ MetricChart::MetricChart(QWidget* parent)
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(tr("Metric:"), this));
   top->addWidget(metric_);
+  top->addWidget(subjects_);
+  top->addWidget(smoothing_);
   top->addWidget(hint_, 1);
   top->addStretch(0);
   auto* layout = new QVBoxLayout(this);
@@ -49,7 +64,48 @@ MetricChart::MetricChart(QWidget* parent)
   layout->addLayout(top);
   layout->addWidget(view_, 1);
   connect(metric_, &QComboBox::currentTextChanged, this, &MetricChart::metricChanged);
+  connect(subjects_, &QComboBox::currentIndexChanged, this, [this] { emit subjectFilterChanged(subjectFilter()); });
+  connect(smoothing_, &QSpinBox::valueChanged, this, [this] { setCurves(curves_); });
 }
+
+QList<QPointF> trailingMean(const QList<QPointF>& points, int window) {
+  if (window <= 1) return points;
+  QList<QPointF> out;
+  out.reserve(points.size());
+  double sum = 0;
+  for (int i = 0; i < points.size(); ++i) {
+    sum += points[i].y();
+    if (i >= window) sum -= points[i - window].y();
+    out.append(QPointF(points[i].x(), sum / double(std::min(i + 1, window))));
+  }
+  return out;
+}
+
+void MetricChart::setSubjectCounts(const QList<int>& counts) {
+  QList<int> current;
+  for (int i = 1; i < subjects_->count(); ++i) current << subjects_->itemData(i).toInt();
+  subjects_->setVisible(!counts.isEmpty());
+  if (current == counts) return;
+  const int keep = counts.contains(subjectFilter()) ? subjectFilter() : 0;
+  {
+    const QSignalBlocker quiet(subjects_);
+    while (subjects_->count() > 1) subjects_->removeItem(1);
+    for (int n : counts) subjects_->addItem(n == 1 ? tr("1 subject") : tr("%1 subjects").arg(n), n);
+    subjects_->setCurrentIndex(std::max(0, subjects_->findData(keep)));
+  }
+  // No signal: the caller (the panel's refresh) reads subjectFilter() right after.
+}
+
+int MetricChart::subjectFilter() const { return subjects_->currentData().toInt(); }
+
+void MetricChart::setSubjectFilter(int subjects) {
+  const int i = subjects_->findData(subjects);
+  if (i >= 0) subjects_->setCurrentIndex(i);
+}
+
+int MetricChart::smoothing() const { return smoothing_->value(); }
+
+void MetricChart::setSmoothing(int window) { smoothing_->setValue(window); }
 
 void MetricChart::setMetricNames(const QStringList& names) {
   QStringList current;
@@ -78,14 +134,16 @@ void MetricChart::setMetric(const QString& name) {
 }
 
 void MetricChart::setCurves(const QList<MetricCurve>& curves) {
+  if (&curves != &curves_) curves_ = curves;
   chart_->removeAllSeries();
   double minX = std::numeric_limits<double>::max(), maxX = std::numeric_limits<double>::lowest();
   double minY = minX, maxY = maxX;
   for (const MetricCurve& c : curves) {
     auto* series = new QLineSeries;
     series->setName(c.label);
-    series->replace(c.points);
-    for (const QPointF& p : c.points) {
+    const QList<QPointF> points = trailingMean(c.points, smoothing());
+    series->replace(points);
+    for (const QPointF& p : points) {
       minX = std::min(minX, p.x());
       maxX = std::max(maxX, p.x());
       minY = std::min(minY, p.y());
@@ -105,7 +163,10 @@ void MetricChart::setCurves(const QList<MetricCurve>& curves) {
   // Round tick values: steps are integers, and a loss axis reads better at 1.30 than 1.323.
   x_->applyNiceNumbers();
   y_->applyNiceNumbers();
-  y_->setTitleText(metric());
+  QString title = metric();
+  if (subjectFilter() > 0) title += QStringLiteral(", ") + subjects_->currentText();
+  if (smoothing() > 1) title += tr(", mean of last %1").arg(smoothing());
+  y_->setTitleText(title);
   hint_->setVisible(curves.isEmpty());
 }
 

@@ -142,16 +142,33 @@ QStringList readMetricNames(psr::store::Workspace& workspace, const QList<qint64
   return names;
 }
 
-QList<QPointF> readMetric(psr::store::Workspace& workspace, qint64 jobId, const QString& name) {
-  // Read as text: the value column is REAL, and ColumnType has no floating type.
-  const QueryRows rows = WorkspaceQuery(workspace).rows(
-      "SELECT step, CAST(value AS TEXT) FROM metrics WHERE job_id = " + std::to_string(jobId) + " AND name = " +
-          quoted(name) + " ORDER BY step",
-      {ColumnType::Integer, ColumnType::Text});
+QList<QPointF> readMetric(psr::store::Workspace& workspace, qint64 jobId, const QString& name, int subjects) {
+  // Read as text: the value column is REAL, and ColumnType has no floating type. The filter
+  // joins each step to the same step's `subjects` row (primary key lookups).
+  const std::string job = std::to_string(jobId);
+  const std::string sql =
+      subjects > 0
+          ? "SELECT m.step, CAST(m.value AS TEXT) FROM metrics m JOIN metrics s ON s.job_id = m.job_id AND "
+            "s.step = m.step AND s.name = 'subjects' WHERE m.job_id = " + job + " AND m.name = " + quoted(name) +
+            " AND s.value = " + std::to_string(subjects) + " ORDER BY m.step"
+          : "SELECT step, CAST(value AS TEXT) FROM metrics WHERE job_id = " + job + " AND name = " + quoted(name) +
+            " ORDER BY step";
+  const QueryRows rows = WorkspaceQuery(workspace).rows(sql, {ColumnType::Integer, ColumnType::Text});
   QList<QPointF> points;
   points.reserve(rows.size());
   for (const auto& r : rows) points.append(QPointF(double(r[0].toLongLong()), text(r[1]).toDouble()));
   return points;
+}
+
+QList<int> readSubjectCounts(psr::store::Workspace& workspace, const QList<qint64>& jobIds) {
+  if (jobIds.isEmpty()) return {};
+  const QueryRows rows = WorkspaceQuery(workspace).rows(
+      "SELECT DISTINCT CAST(value AS INTEGER) FROM metrics WHERE name = 'subjects' AND job_id IN (" + idList(jobIds) +
+          ") ORDER BY 1",
+      {ColumnType::Integer});
+  QList<int> counts;
+  for (const auto& r : rows) counts << int(r[0].toLongLong());
+  return counts;
 }
 
 }  // namespace psr::ui

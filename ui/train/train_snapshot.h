@@ -46,8 +46,12 @@ QList<TrainJob> readTrainJobs(psr::store::Workspace& workspace);
 QList<TrainCheckpoint> readTrainCheckpoints(psr::store::Workspace& workspace);
 /// Metric names logged by any of `jobIds`, sorted.
 QStringList readMetricNames(psr::store::Workspace& workspace, const QList<qint64>& jobIds);
-/// (step, value) points of one metric of one job, by step.
-QList<QPointF> readMetric(psr::store::Workspace& workspace, qint64 jobId, const QString& name);
+/// (step, value) points of one metric of one job, by step. With `subjects` > 0, only the steps
+/// whose logged `subjects` (the subject count an RL epoch drew) equals it.
+QList<QPointF> readMetric(psr::store::Workspace& workspace, qint64 jobId, const QString& name, int subjects = 0);
+/// The distinct subject counts the jobs logged in their `subjects` metric, ascending; empty when
+/// none did (SFT runs, RL runs from before the metric).
+QList<int> readSubjectCounts(psr::store::Workspace& workspace, const QList<qint64>& jobIds);
 
 /// What a spec trains on, in words: "dataset NAME", "shards PATH", "world renders (train split)".
 QString describeSpecData(const QJsonObject& spec);
