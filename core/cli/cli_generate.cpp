@@ -145,16 +145,20 @@ int runCreate(const CreateArgs& a) {
 
 struct ExportArgs {
   std::vector<std::string> from;  ///< one for export; two or more for average
+  std::vector<double> weights;    ///< average only: one per source, summing to 1 (default 1/n)
   std::string out;
   bool half = false;
 };
 
 /// A checkpoint to a clean folder for shipping: weights only (no training state), fp16 on
-/// request; with several sources, their uniform weight average (model/weight_average.h).
+/// request; with several sources, their uniform weight average or the weighted sum given by
+/// --weights (model/weight_average.h).
 int runExport(const ExportArgs& a) {
   std::vector<fs::path> dirs;
   for (const auto& f : a.from) dirs.push_back(train_data::resolveGenerator(f));
-  auto generator = dirs.size() == 1 ? model::loadGenerator(dirs[0]) : model::averageGenerators(dirs);
+  auto generator = dirs.size() == 1    ? model::loadGenerator(dirs[0])
+                   : a.weights.empty() ? model::averageGenerators(dirs)
+                                       : model::combineGenerators(dirs, a.weights);
   if (a.half) {
     generator.dit->to(at::kHalf);
     generator.text->to(at::kHalf);
@@ -206,9 +210,13 @@ void addGenerateCommands(CLI::App& app, CliContext& ctx) {
   exportCmd->add_flag("--half", ea->half, "Store fp16 weights (loaded back into fp32)");
   exportCmd->callback([&ctx, ea] { ctx.action = [ea] { return runExport(*ea); }; });
   auto* average = modelCmd->add_subcommand(
-      "average", "The uniform weight average of checkpoints of one architecture (e.g. RL runs of several seeds)");
+      "average",
+      "The weight average of checkpoints of one architecture (e.g. RL runs of several seeds), uniform or with "
+      "--weights (task arithmetic: --from A B S --weights 1 1 -1 adds both runs' changes to their init S)");
   auto aa = std::make_shared<ExportArgs>();
   average->add_option("--from", aa->from, "Two or more checkpoint folders or training runs")->required()->expected(2, 64);
+  average->add_option("--weights", aa->weights, "One weight per --from source, summing to 1 (default: 1/n each)")
+      ->expected(2, 64);
   average->add_option("--out", aa->out, "Destination folder")->required();
   average->add_flag("--half", aa->half, "Store fp16 weights (loaded back into fp32)");
   average->callback([&ctx, aa] { ctx.action = [aa] { return runExport(*aa); }; });

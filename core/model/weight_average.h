@@ -19,4 +19,11 @@ namespace psr::model {
 /// when configs, vocabularies, tensor names, shapes, or non-floating tensors differ.
 Generator averageGenerators(const std::vector<std::filesystem::path>& dirs);
 
+/// The weighted sum Σ weights[k] · checkpoint k, with the checks of averageGenerators. The
+/// weights must sum to 1 (so a combination of one model with itself is that model); negative
+/// ones are allowed. That is task arithmetic (Ilharco et al., 2023): two RL runs A and B tuned
+/// from the same init S combine as A + B − S (weights 1, 1, −1), adding both runs' changes to S
+/// instead of halving each as the average does.
+Generator combineGenerators(const std::vector<std::filesystem::path>& dirs, const std::vector<double>& weights);
+
 }  // namespace psr::model

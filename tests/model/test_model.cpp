@@ -469,6 +469,22 @@ class TestModel : public QObject {
     const auto a = stateDict(*self.dit), b = stateDict(*gs[0].dit);
     for (std::size_t i = 0; i < a.size(); ++i) QVERIFY2(at::equal(a[i].second, b[i].second), a[i].first.c_str());
 
+    // Task arithmetic: 0 + 1 - 2 (weights sum to 1), then refused weights.
+    const auto sum = combineGenerators(dirs, {1.0, 1.0, -1.0});
+    {
+      const auto got = stateDict(*sum.dit);
+      std::vector<std::vector<std::pair<std::string, at::Tensor>>> parts;
+      for (const auto& g : gs) parts.push_back(stateDict(*g.dit));
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        const auto expect = parts[0][i].second + parts[1][i].second - parts[2][i].second;
+        QVERIFY2(maxDiff(got[i].second, expect) < 1e-5, got[i].first.c_str());
+      }
+    }
+    auto weightsErr = errorOf([&] { combineGenerators(dirs, {1.0, 1.0, 1.0}); });
+    QVERIFY2(weightsErr && QString(weightsErr->what()).contains("sum to"), weightsErr ? weightsErr->what() : "no error");
+    weightsErr = errorOf([&] { combineGenerators(dirs, {0.5, 0.5}); });
+    QVERIFY2(weightsErr && QString(weightsErr->what()).contains("2 weights for 3"), weightsErr ? weightsErr->what() : "no error");
+
     auto err = errorOf([&] { averageGenerators({dirs[0]}); });
     QVERIFY2(err && err->code() == ErrorCode::InvalidArgument, err ? err->what() : "no error");
     auto deeper = modelPreset("tiny");
