@@ -2,7 +2,6 @@
 
 #include <exception>
 #include <limits>
-#include <map>
 #include <string>
 #include <vector>
 
