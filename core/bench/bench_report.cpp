@@ -490,7 +490,9 @@ std::string benchReportHtml(store::Workspace& ws, const json& report) {
   }
 
   if (labels.size() > 1) {
-    h << "<h2>Differences (overall)</h2>\n<table><tr><th class=\"l\">a</th><th class=\"l\">b</th>";
+    h << "<h2>Differences (overall)</h2>\n<p>Beyond noise: the paired 95&nbsp;% interval of a − b excludes 0 (without "
+         "a paired interval: the two marginal intervals do not overlap).</p>\n"
+         "<table><tr><th class=\"l\">a</th><th class=\"l\">b</th>";
     for (const auto& metric : kMetrics) h << "<th>" << metric << " a − b</th>";
     h << "</tr>\n";
     std::map<std::pair<std::string, std::string>, std::map<std::string, json>> overall;
@@ -506,7 +508,10 @@ std::string benchReportHtml(store::Workspace& ws, const json& report) {
           continue;
         }
         const auto& d = byMetric.at(metric);
-        const bool noise = d.value("within_noise", true);
+        // The paired verdict where there is one (as in the Bench panel): two overlapping marginal
+        // intervals can hide a step the paired interval resolves.
+        const bool noise = d.contains("paired_significant") ? !d["paired_significant"].get<bool>()
+                                                            : d.value("within_noise", true);
         h << "<td>" << (d.value("diff", 0.0) >= 0 ? "+" : "") << fmt(d.value("diff", 0.0)) << " <span class=\""
           << (noise ? "noise\">within noise" : "sig\">beyond noise") << "</span></td>";
       }

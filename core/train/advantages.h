@@ -3,6 +3,8 @@
 // or over the whole batch, clipped; groups whose rewards do not vary carry no signal and are
 // dropped (their samples get weight 0) and counted.
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 namespace psr::train {
@@ -18,5 +20,18 @@ struct Advantages {
 /// valid rewards. `globalStd` uses the std over all kept samples instead of the group's.
 Advantages groupAdvantages(const std::vector<double>& rewards, std::int64_t groupSize, const std::vector<bool>& skipped,
                            bool globalStd, double clip = 5.0, double zeroStd = 1e-6);
+
+/// Reward-decoupled normalisation (GDPO, arXiv 2601.05242): each component is normalised within
+/// its group first, the weighted sum is normalised over the batch's kept samples, then clipped.
+/// With one summed reward a component with a large within-group spread (PSR) sets the sign of
+/// almost every advantage and a small-spread one (semantic) is traded away; normalising each
+/// first gives every component the say its weight names. `components[name]` holds one value per
+/// sample, in the same group layout as `groupAdvantages`. A component whose spread within a group
+/// is below `zeroStd` contributes 0 there: normalising would blow its last digits up to the scale
+/// of a real signal (the aesthetic scorer gives these images 0.99997–0.99999). A group none of
+/// whose weighted components vary is dropped and counted.
+Advantages decoupledAdvantages(const std::map<std::string, std::vector<double>>& components,
+                               const std::map<std::string, double>& weights, std::int64_t groupSize,
+                               const std::vector<bool>& skipped, double clip = 5.0, double zeroStd = 1e-4);
 
 }  // namespace psr::train

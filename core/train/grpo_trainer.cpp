@@ -343,6 +343,8 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
     std::vector<double> totals(std::size_t(total), 0.0);
     std::vector<bool> skippedGroup(std::size_t(c.promptsPerEpoch), false);
     std::map<std::string, double> componentSum;
+    std::map<std::string, std::vector<double>> components;  // per weighted reward, per sample
+    for (const auto& [name, w] : c.weights) components[name].assign(std::size_t(total), 0.0);
     std::int64_t valid = 0, skippedSamples = 0;
     double totalSum = 0;
     for (const auto& chunk : chunks) {
@@ -360,6 +362,7 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
           const double value = it == chunk.rewards[std::size_t(i)].end() ? std::nan("") : it->second;
           finite = finite && std::isfinite(value);
           r += w * value;
+          components[name][std::size_t(s)] = value;
         }
         if (!finite) {
           skippedGroup[grp] = true;
@@ -380,7 +383,8 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
                       std::to_string(c.maxSkipped) + "; the last good checkpoint is " +
                       (result.checkpoint.empty() ? std::string("none") : result.checkpoint.string()),
                   ErrorCode::Generic);
-    const auto adv = groupAdvantages(totals, c.groupSize, skippedGroup, c.globalStd, c.advantageClip);
+    const auto adv = c.decoupled ? decoupledAdvantages(components, c.weights, c.groupSize, skippedGroup, c.advantageClip)
+                                 : groupAdvantages(totals, c.groupSize, skippedGroup, c.globalStd, c.advantageClip);
 
     // --- Policy update, one optimiser step per rollout chunk (same batch size as sampling, so
     // the epoch's first update is exactly on-policy).

@@ -12,7 +12,7 @@ RlConfig RlConfig::fromJson(const nlohmann::json& j) {
   requireSpec(j.is_object(), "must be a JSON object");
   static const std::set<std::string> known = {
       "kind", "name", "init", "data", "epochs", "prompts_per_epoch", "group_size", "rollout_batch", "sampling_steps",
-      "noise_level", "shift", "guidance", "window", "clip_range", "advantage_clip", "std", "kl_beta", "lr",
+      "noise_level", "shift", "guidance", "window", "clip_range", "advantage_clip", "advantage", "std", "kl_beta", "lr",
       "grad_clip", "weight_decay", "lora", "ema", "weights", "reward_retries", "max_skipped", "self_check",
       "checkpoint_every", "keep_checkpoints", "seed", "threads", "device", "out"};
   for (const auto& [key, value] : j.items()) requireSpec(known.count(key) > 0, "unknown key \"" + key + "\"");
@@ -44,6 +44,11 @@ RlConfig RlConfig::fromJson(const nlohmann::json& j) {
   readSpecField(j, "std", std);
   requireSpec(std == "group" || std == "global", "\"std\" must be group or global");
   c.globalStd = std == "global";
+  std::string advantage = "summed";
+  readSpecField(j, "advantage", advantage);
+  requireSpec(advantage == "summed" || advantage == "decoupled", "\"advantage\" must be summed or decoupled");
+  c.decoupled = advantage == "decoupled";
+  requireSpec(!(c.decoupled && c.globalStd), "\"advantage\": \"decoupled\" already normalises over the batch; drop \"std\": \"global\"");
   readSpecField(j, "kl_beta", c.klBeta);
   readSpecField(j, "lr", c.lr);
   readSpecField(j, "grad_clip", c.gradClip);
@@ -97,7 +102,7 @@ nlohmann::json RlConfig::toJson() const {
           {"prompts_per_epoch", promptsPerEpoch}, {"group_size", groupSize}, {"rollout_batch", rolloutBatch},
           {"sampling_steps", samplingSteps}, {"noise_level", noiseLevel}, {"shift", shift}, {"guidance", guidance},
           {"window", {windowStart, trainedEnd()}}, {"clip_range", clipRange}, {"advantage_clip", advantageClip},
-          {"std", globalStd ? "global" : "group"}, {"kl_beta", klBeta}, {"lr", lr}, {"grad_clip", gradClip},
+          {"advantage", decoupled ? "decoupled" : "summed"}, {"std", globalStd ? "global" : "group"}, {"kl_beta", klBeta}, {"lr", lr}, {"grad_clip", gradClip},
           {"weight_decay", weightDecay}, {"lora", {{"rank", loraRank}, {"alpha", loraAlpha}}}, {"ema", ema},
           {"weights", weights}, {"reward_retries", rewardRetries}, {"max_skipped", maxSkipped},
           {"self_check", selfCheck}, {"checkpoint_every", checkpointEvery}, {"keep_checkpoints", keepCheckpoints},

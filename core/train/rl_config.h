@@ -26,6 +26,7 @@ struct RlConfig {
   double clipRange = 1e-4;
   double advantageClip = 5.0;
   bool globalStd = false;
+  bool decoupled = false;       ///< "advantage": "decoupled" normalises each reward in its group first (GDPO)
   double klBeta = 0.01;
   double lr = 1e-5;
   double gradClip = 1.0;

@@ -464,7 +464,21 @@ class TestBench : public QObject {
     QCOMPARE(svgs, std::size_t(3));
     QVERIFY(html.find("<polygon") != std::string::npos);
     QVERIFY(html.find("data:image/png;base64,iVBORw0KGgo") != std::string::npos);  // PNG signature
-    QVERIFY(html.find("within noise") != std::string::npos || html.find("beyond noise") != std::string::npos);
+    // The overall table's badges follow the paired verdict where the report has one.
+    std::size_t beyond = 0, expectedBeyond = 0, overallDiffs = 0;
+    for (auto at = html.find(">beyond noise<"); at != std::string::npos; at = html.find(">beyond noise<", at + 1)) ++beyond;
+    for (const auto& d : r["differences"]) {
+      if (d["subset"] != "overall") continue;
+      ++overallDiffs;
+      const bool significant = d.contains("paired_significant") ? d["paired_significant"].get<bool>() : !d["within_noise"].get<bool>();
+      expectedBeyond += significant ? 1 : 0;
+    }
+    QVERIFY(overallDiffs > 0);
+    std::size_t marginalBeyond = 0;
+    for (const auto& d : r["differences"])
+      if (d["subset"] == "overall" && !d["within_noise"].get<bool>()) ++marginalBeyond;
+    QVERIFY(marginalBeyond != expectedBeyond);  // the fixture tells the two rules apart
+    QCOMPARE(beyond, expectedBeyond);
     QVERIFY(html.find("<h2>Paired differences</h2>") != std::string::npos);
     QVERIFY(html.find("src=\"http") == std::string::npos);
     QVERIFY(html.find("<link") == std::string::npos);

@@ -75,6 +75,31 @@ class Brightness final : public train::RewardFunction {
   }
 };
 
+/// Two components on very different scales: "psr" = mean brightness, "semantic" = a hundredth of
+/// the red channel's darkness. Summed, psr's spread decides; decoupled, the weights do.
+class TwoScales final : public train::RewardFunction {
+ public:
+  std::vector<train::RewardComponents> score(const at::Tensor& images, const std::vector<const train::RlPrompt*>&) override {
+    std::vector<train::RewardComponents> out;
+    for (std::int64_t i = 0; i < images.size(0); ++i)
+      out.push_back({{"psr", images[i].mean().item<double>()}, {"semantic", -0.01 * images[i][0].mean().item<double>()}});
+    return out;
+  }
+};
+
+/// Pearson correlation of two equally long series.
+double correlation(const std::vector<double>& a, const std::vector<double>& b) {
+  double ma = 0, mb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) ma += a[i] / double(a.size()), mb += b[i] / double(b.size());
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) * (a[i] - ma);
+    sbb += (b[i] - mb) * (b[i] - mb);
+  }
+  return sab / std::sqrt(saa * sbb);
+}
+
 fs::path tinyPolicy(const fs::path& dir) {
   at::manual_seed(0);
   auto g = model::createGenerator(model::modelPreset("tiny"), model::WordTokenizer({"<pad>", "<s>", "<unk>", "bright", "scene"}));
@@ -116,6 +141,57 @@ class TestGrpo : public QObject {
     QVERIFY(errorOf([&] { train::groupAdvantages({1, 2, 3}, 2, {}, false); }).has_value());
   }
 
+  void decoupledAdvantagesGiveEachRewardItsWeight() {
+    // Group 0: PSR spreads widely, semantic a little and the other way round. Summed, PSR's spread
+    // decides every sign although semantic weighs more; decoupled, the weights decide.
+    // Group 1: only semantic varies. Group 2: nothing varies (dropped, counted).
+    const std::map<std::string, std::vector<double>> comps = {
+        {"psr", {0, 1, 0, 1, 0.5, 0.5, 0.5, 0.5, 0.3, 0.3, 0.3, 0.3}},
+        {"semantic", {0.02, 0.01, 0.02, 0.01, 0, 1, 2, 3, 0.7, 0.7, 0.7, 0.7}}};
+    const std::map<std::string, double> w = {{"psr", 0.4}, {"semantic", 0.6}};
+    std::vector<double> totals(12, 0.0);
+    for (std::size_t i = 0; i < 12; ++i) totals[i] = 0.4 * comps.at("psr")[i] + 0.6 * comps.at("semantic")[i];
+    const auto summed = train::groupAdvantages(totals, 4, {}, false);
+    QVERIFY(summed.value[1] > 0 && summed.value[0] < 0);
+    const auto a = train::decoupledAdvantages(comps, w, 4, {}, 5.0);
+    QCOMPARE(a.groups, 3);
+    QCOMPARE(a.zeroVarianceGroups, 1);
+    QVERIFY(a.value[0] > 0 && a.value[1] < 0);  // semantic's weight wins
+    QVERIFY(!a.keep[8] && !a.keep[11] && a.value[9] == 0.0);
+    // By hand: group-normalised components, weighted sum, then normalised over the 8 kept samples.
+    std::vector<double> raw(8);
+    const double sdPsr = 0.5 + 1e-4, sdSem0 = 0.005 + 1e-4, sdSem1 = std::sqrt(1.25) + 1e-4;
+    for (std::size_t i = 0; i < 4; ++i) {
+      raw[i] = 0.4 * (comps.at("psr")[i] - 0.5) / sdPsr + 0.6 * (comps.at("semantic")[i] - 0.015) / sdSem0;
+      raw[4 + i] = 0.6 * (comps.at("semantic")[4 + i] - 1.5) / sdSem1;
+    }
+    double mean = 0, var = 0;
+    for (double x : raw) mean += x / 8;
+    for (double x : raw) var += (x - mean) * (x - mean) / 8;
+    for (std::size_t i = 0; i < 8; ++i) QVERIFY(std::abs(a.value[i] - (raw[i] - mean) / (std::sqrt(var) + 1e-4)) < 1e-9);
+    // A component that varies only in its last digits, or weighs 0, changes nothing.
+    auto flat = comps;
+    flat["aesthetic"] = {0.99998, 0.99999, 0.99997, 0.99999, 0.5, 0.5, 0.5, 0.5, 0.99991, 0.99992, 0.99993, 0.99994};
+    auto wFlat = w;
+    wFlat["aesthetic"] = 0.2;
+    const auto withFlat = train::decoupledAdvantages(flat, wFlat, 4, {});
+    for (std::size_t i = 0; i < 12; ++i) QVERIFY(std::abs(withFlat.value[i] - a.value[i]) < 1e-12);
+    wFlat["aesthetic"] = 0.0;
+    flat["aesthetic"] = {0, 1, 0, 1, 1, 0, 1, 0, 0.5, 0.9, 0.1, 0.3};
+    const auto zeroWeight = train::decoupledAdvantages(flat, wFlat, 4, {});
+    for (std::size_t i = 0; i < 12; ++i) QVERIFY(std::abs(zeroWeight.value[i] - a.value[i]) < 1e-12);
+    QCOMPARE(zeroWeight.zeroVarianceGroups, 1);
+    const auto skipped = train::decoupledAdvantages(comps, w, 4, {false, true, false});
+    QVERIFY(skipped.keep[0] && !skipped.keep[4]);
+    QCOMPARE(skipped.zeroVarianceGroups, 1);
+    auto missing = comps;
+    missing.erase("semantic");
+    QVERIFY(errorOf([&] { train::decoupledAdvantages(missing, w, 4, {}); }).has_value());
+    auto ragged = comps;
+    ragged["psr"].pop_back();
+    QVERIFY(errorOf([&] { train::decoupledAdvantages(ragged, w, 4, {}); }).has_value());
+  }
+
   void jobSpecChecks() {
     const nlohmann::json ok = {{"init", "sft"}, {"data", {{"world", nlohmann::json::object()}}}};
     QCOMPARE(train::RlConfig::fromJson(ok).groupSize, 6);
@@ -139,8 +215,61 @@ class TestGrpo : public QObject {
     j["bogus"] = 1;
     bad(j, "bogus");
     j = ok;
+    j["advantage"] = "mixed";
+    bad(j, "summed or decoupled");
+    j = ok;
+    j["advantage"] = "decoupled";
+    QVERIFY(train::RlConfig::fromJson(j).decoupled);
+    QCOMPARE(train::RlConfig::fromJson(train::RlConfig::fromJson(j).toJson()).decoupled, true);
+    j["std"] = "global";
+    bad(j, "decoupled");
+    j = ok;
     j.erase("init");
     bad(j, "init");
+  }
+
+  void decoupledRunNormalisesEachComponent() {
+    // The trainer hands each component to the advantages: within the logged group, decoupled
+    // advantages are an increasing affine map of 0.4·z(psr) + 0.6·z(semantic) (z: the group's
+    // standard scores; the batch normalisation shifts and scales), summed ones of the total's z.
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    const auto init = tinyPolicy(root / "init");
+    RandomPrompts prompts;
+    TwoScales reward;
+    for (const char* mode : {"decoupled", "summed"}) {
+      std::vector<nlohmann::json> logged;
+      train::RlHooks hooks;
+      hooks.onGroup = [&](std::int64_t, const nlohmann::json& group, const at::Tensor&) { logged.push_back(group); };
+      auto spec = tinyRl(init, root / mode, 2);
+      spec["advantage"] = mode;
+      spec["weights"] = {{"psr", 0.4}, {"semantic", 0.6}};
+      train::runRl(train::RlConfig::fromJson(spec), prompts, reward, hooks);
+      QCOMPARE(int(logged.size()), 2);
+      for (const auto& group : logged) {
+        std::vector<double> adv, psr, sem, total;
+        for (const auto& sample : group["samples"]) {
+          adv.push_back(sample["advantage"].get<double>());
+          psr.push_back(sample["components"]["psr"].get<double>());
+          sem.push_back(sample["components"]["semantic"].get<double>());
+          total.push_back(sample["total"].get<double>());
+        }
+        auto z = [](std::vector<double> v) {
+          double m = 0, s = 0;
+          for (double x : v) m += x / double(v.size());
+          for (double x : v) s += (x - m) * (x - m) / double(v.size());
+          for (double& x : v) x = (x - m) / (std::sqrt(s) + 1e-4);
+          return v;
+        };
+        const auto zp = z(psr), zs = z(sem);
+        std::vector<double> mixed(adv.size());
+        for (std::size_t i = 0; i < adv.size(); ++i) mixed[i] = 0.4 * zp[i] + 0.6 * zs[i];
+        const double expected = correlation(adv, std::string(mode) == "decoupled" ? mixed : total);
+        QVERIFY2(expected > 0.9999, (std::string(mode) + ": " + std::to_string(expected)).c_str());
+        if (std::string(mode) == "decoupled")  // and the two rules really differ here
+          QVERIFY(correlation(adv, total) < 0.999);
+      }
+    }
   }
 
   void tinyRunRaisesRewardOnPolicyFirst() {

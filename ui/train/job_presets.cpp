@@ -28,6 +28,7 @@ QJsonObject rlDefaults() {
       {"guidance", 1.0},
       {"clip_range", 1e-4},
       {"advantage_clip", 5.0},
+      {"advantage", "summed"},
       {"std", "group"},
       {"kl_beta", 0.01},
       {"lr", 1e-5},
