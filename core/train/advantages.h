@@ -23,13 +23,12 @@ Advantages groupAdvantages(const std::vector<double>& rewards, std::int64_t grou
 
 /// Reward-decoupled normalisation (GDPO, arXiv 2601.05242): each component is normalised within
 /// its group first, the weighted sum is normalised over the batch's kept samples, then clipped.
-/// With one summed reward a component with a large within-group spread (PSR) sets the sign of
-/// almost every advantage and a small-spread one (semantic) is traded away; normalising each
-/// first gives every component the say its weight names. `components[name]` holds one value per
-/// sample, in the same group layout as `groupAdvantages`. A component whose spread within a group
-/// is below `zeroStd` contributes 0 there: normalising would blow its last digits up to the scale
-/// of a real signal (the aesthetic scorer gives these images 0.99997–0.99999). A group none of
-/// whose weighted components vary is dropped and counted.
+/// With one summed reward a component's say grows with its spread within the group, whatever its
+/// weight; normalising each first gives every component the say its weight names (here PSR and
+/// semantic spread alike, docs/generator.md). `components[name]` holds one value per sample, in
+/// the same group layout as `groupAdvantages`. A component whose spread within a group is below
+/// `zeroStd` contributes 0 there, so the last digits of a saturated scorer are not raised to the
+/// scale of a real signal. A group none of whose weighted components vary is dropped and counted.
 Advantages decoupledAdvantages(const std::map<std::string, std::vector<double>>& components,
                                const std::map<std::string, double>& weights, std::int64_t groupSize,
                                const std::vector<bool>& skipped, double clip = 5.0, double zeroStd = 1e-4);
