@@ -118,6 +118,15 @@ nlohmann::json tinyRl(const fs::path& init, const fs::path& out, int epochs) {
           {"checkpoint_every", 2}, {"seed", 3},           {"threads", 1},    {"out", out.string()}};
 }
 
+/// A temporary folder holding a tiny initial policy, the common start of the run tests.
+struct TinyRunDir {
+  QTemporaryDir dir;
+  fs::path root{dir.path().toStdString()};
+  fs::path init{tinyPolicy(root / "init")};
+  /// tinyRl from this folder's policy into root / out.
+  nlohmann::json spec(const std::string& out, int epochs) const { return tinyRl(init, root / out, epochs); }
+};
+
 }  // namespace
 
 class TestGrpo : public QObject {
@@ -232,16 +241,14 @@ class TestGrpo : public QObject {
     // The trainer hands each component to the advantages: within the logged group, decoupled
     // advantages are an increasing affine map of 0.4·z(psr) + 0.6·z(semantic) (z: the group's
     // standard scores; the batch normalisation shifts and scales), summed ones of the total's z.
-    QTemporaryDir dir;
-    const fs::path root = dir.path().toStdString();
-    const auto init = tinyPolicy(root / "init");
+    const TinyRunDir t;
     RandomPrompts prompts;
     TwoScales reward;
     for (const char* mode : {"decoupled", "summed"}) {
       std::vector<nlohmann::json> logged;
       train::RlHooks hooks;
       hooks.onGroup = [&](std::int64_t, const nlohmann::json& group, const at::Tensor&) { logged.push_back(group); };
-      auto spec = tinyRl(init, root / mode, 2);
+      auto spec = t.spec(mode, 2);
       spec["advantage"] = mode;
       spec["weights"] = {{"psr", 0.4}, {"semantic", 0.6}};
       train::runRl(train::RlConfig::fromJson(spec), prompts, reward, hooks);
@@ -273,9 +280,7 @@ class TestGrpo : public QObject {
   }
 
   void tinyRunRaisesRewardOnPolicyFirst() {
-    QTemporaryDir dir;
-    const fs::path root = dir.path().toStdString();
-    const auto init = tinyPolicy(root / "init");
+    const TinyRunDir t;
     RandomPrompts prompts;
     Brightness reward;
     std::vector<double> rewards;
@@ -292,7 +297,7 @@ class TestGrpo : public QObject {
       QCOMPARE(images.size(0), 4);
       QCOMPARE(int(group["samples"].size()), 4);
     };
-    auto spec = tinyRl(init, root / "run", 12);
+    auto spec = t.spec("run", 12);
     spec["lr"] = 1e-2;
     spec["clip_range"] = 1e-2;  // the tiny policy moves far per update; the default 1e-4 crawls
     const auto r = train::runRl(train::RlConfig::fromJson(spec), prompts, reward, hooks);
@@ -301,65 +306,59 @@ class TestGrpo : public QObject {
     const double early = (rewards[0] + rewards[1] + rewards[2]) / 3, late = (rewards[9] + rewards[10] + rewards[11]) / 3;
     qInfo("mean reward %.4f -> %.4f", early, late);
     QVERIFY2(late > early + 0.05, (std::to_string(early) + " -> " + std::to_string(late)).c_str());
-    QVERIFY(!train::latestCheckpoint(root / "run").empty());
+    QVERIFY(!train::latestCheckpoint(t.root / "run").empty());
   }
 
   void resumeIsExact() {
-    QTemporaryDir dir;
-    const fs::path root = dir.path().toStdString();
-    const auto init = tinyPolicy(root / "init");
+    const TinyRunDir t;
     RandomPrompts prompts;
     Brightness reward;
-    train::runRl(train::RlConfig::fromJson(tinyRl(init, root / "a", 4)), prompts, reward, {});
+    train::runRl(train::RlConfig::fromJson(t.spec("a", 4)), prompts, reward, {});
     train::RlHooks stopAt2;
     stopAt2.onMetrics = [&](std::int64_t epoch, std::int64_t, const std::map<std::string, double>&) {
       if (epoch == 2) stopAt2.cancel.cancel();
     };
-    const auto part = train::runRl(train::RlConfig::fromJson(tinyRl(init, root / "b", 4)), prompts, reward, stopAt2);
+    const auto part = train::runRl(train::RlConfig::fromJson(t.spec("b", 4)), prompts, reward, stopAt2);
     QVERIFY(part.cancelled);
     QCOMPARE(part.epoch, 2);
-    const auto rest = train::runRl(train::RlConfig::fromJson(tinyRl(init, root / "b", 4)), prompts, reward, {});
+    const auto rest = train::runRl(train::RlConfig::fromJson(t.spec("b", 4)), prompts, reward, {});
     QCOMPARE(rest.resumedFrom, 2);
-    const auto sa = tensor::loadTensors(train::latestCheckpoint(root / "a") / "train_state.safetensors");
-    const auto sb = tensor::loadTensors(train::latestCheckpoint(root / "b") / "train_state.safetensors");
-    for (const auto& [name, t] : sa) QVERIFY2(sameBytes(t, sb.at(name)), name.c_str());
+    const auto sa = tensor::loadTensors(train::latestCheckpoint(t.root / "a") / "train_state.safetensors");
+    const auto sb = tensor::loadTensors(train::latestCheckpoint(t.root / "b") / "train_state.safetensors");
+    for (const auto& [name, value] : sa) QVERIFY2(sameBytes(value, sb.at(name)), name.c_str());
   }
 
   void failingAndNonFiniteRewardsAreCounted() {
-    QTemporaryDir dir;
-    const fs::path root = dir.path().toStdString();
-    const auto init = tinyPolicy(root / "init");
+    const TinyRunDir t;
     RandomPrompts prompts;
     Brightness flaky;
     flaky.failures = 1;  // the first call fails once, the retry succeeds
     std::map<std::string, double> last;
     train::RlHooks hooks;
     hooks.onMetrics = [&](std::int64_t, std::int64_t, const std::map<std::string, double>& m) { last = m; };
-    train::runRl(train::RlConfig::fromJson(tinyRl(init, root / "flaky", 1)), prompts, flaky, hooks);
+    train::runRl(train::RlConfig::fromJson(t.spec("flaky", 1)), prompts, flaky, hooks);
     QCOMPARE(last.at("reward_failures"), 1.0);
     QCOMPARE(last.at("skipped_groups"), 0.0);
 
     Brightness nan;
     nan.nanFirst = true;  // sample 0 of every chunk is NaN: its group is skipped
-    train::runRl(train::RlConfig::fromJson(tinyRl(init, root / "nan", 1)), prompts, nan, hooks);
+    train::runRl(train::RlConfig::fromJson(t.spec("nan", 1)), prompts, nan, hooks);
     QCOMPARE(last.at("skipped_samples"), 2.0);
     QCOMPARE(last.at("skipped_groups"), 2.0);
 
     Brightness dead;
     dead.failures = 1000;
-    auto spec = tinyRl(init, root / "dead", 5);
+    auto spec = t.spec("dead", 5);
     spec["max_skipped"] = 3;
     auto e = errorOf([&] { train::runRl(train::RlConfig::fromJson(spec), prompts, dead, {}); });
     QVERIFY(e && std::string(e->what()).find("max_skipped") != std::string::npos);
   }
 
   void loraKlStartsAtZero() {
-    QTemporaryDir dir;
-    const fs::path root = dir.path().toStdString();
-    const auto init = tinyPolicy(root / "init");
+    const TinyRunDir t;
     RandomPrompts prompts;
     Brightness reward;
-    auto spec = tinyRl(init, root / "lora", 3);
+    auto spec = t.spec("lora", 3);
     spec["lora"] = {{"rank", 2}, {"alpha", 2.0}};
     spec["kl_beta"] = 0.1;
     spec["prompts_per_epoch"] = 1;
