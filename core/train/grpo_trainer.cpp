@@ -21,6 +21,7 @@
 #include "train/distributed.h"
 #include "train/sft_trainer.h"
 #include "train/step_rng.h"
+#include "train/trained_steps.h"
 #include "train/train_checkpoint.h"
 
 namespace psr::train {
@@ -215,7 +216,6 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
   const auto positions = model::gridPositions(grid, 0).to(device);
   const auto schedule = flow::makeSchedule(c.samplingSteps, c.shift);
   const auto steps = c.samplingSteps;
-  const auto window = c.trainedEnd() - c.windowStart;
   const auto total = c.promptsPerEpoch * c.groupSize;
 
   // Velocity of the current policy (or the reference) at noise level sigma, with CFG when on.
@@ -425,7 +425,9 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
       const auto cache = g.dit->encodeReferences(refTokens);  // with gradients (LoRA may touch them)
       std::optional<model::ReferenceCache> refCache;
       at::Tensor loss = at::zeros({}, at::TensorOptions().device(device));
-      for (std::int64_t j = c.windowStart; j < c.trainedEnd(); ++j) {
+      const auto trained = trainedSteps(c.seed, epoch, chunk.first, c.windowStart, c.trainedEnd(), c.trainSteps);
+      const double window = double(trained.size());
+      for (const std::int64_t j : trained) {
         const double sigma = schedule.sigmas[std::size_t(j)];
         const auto v = velocity(*g.dit, chunk.states[std::size_t(j)], sigma, text, cache, nullText);
         const auto step = flow::sdeStep(chunk.states[std::size_t(j)], v, schedule, j, c.noiseLevel, c10::nullopt,
@@ -470,8 +472,8 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
                                              chunk.states[std::size_t(j + 1)]);
           kl = (((step.mean - refStep.mean).pow(2).flatten(1).mean(1) / (2 * step.std * step.std)) * keep).sum() / share;
         }
-        loss = loss + (policy + c.klBeta * kl) / double(window);
-        st.kl += kl.item<double>() / double(window);
+        loss = loss + (policy + c.klBeta * kl) / window;
+        st.kl += kl.item<double>() / window;
       }
       // The ranks' mean loss is the chunk's: a non-finite value on any rank skips the update on all.
       const double value = dist ? dist->average(loss.item<double>()) : loss.item<double>();

@@ -12,7 +12,7 @@ RlConfig RlConfig::fromJson(const nlohmann::json& j) {
   requireSpec(j.is_object(), "must be a JSON object");
   static const std::set<std::string> known = {
       "kind", "name", "init", "data", "epochs", "prompts_per_epoch", "group_size", "rollout_batch", "sampling_steps",
-      "noise_level", "shift", "guidance", "window", "clip_range", "advantage_clip", "advantage", "std", "kl_beta", "lr",
+      "noise_level", "shift", "guidance", "window", "train_steps", "clip_range", "advantage_clip", "advantage", "std", "kl_beta", "lr",
       "grad_clip", "weight_decay", "lora", "ema", "weights", "reward_retries", "max_skipped", "self_check",
       "checkpoint_every", "keep_checkpoints", "seed", "threads", "device", "out"};
   for (const auto& [key, value] : j.items()) requireSpec(known.count(key) > 0, "unknown key \"" + key + "\"");
@@ -38,6 +38,7 @@ RlConfig RlConfig::fromJson(const nlohmann::json& j) {
     c.windowStart = io::jsonInteger<std::int64_t>(j["window"][0], "job spec: window start", ErrorCode::InvalidArgument);
     c.windowEnd = io::jsonInteger<std::int64_t>(j["window"][1], "job spec: window end", ErrorCode::InvalidArgument);
   }
+  readSpecField(j, "train_steps", c.trainSteps);
   readSpecField(j, "clip_range", c.clipRange);
   readSpecField(j, "advantage_clip", c.advantageClip);
   std::string std = "group";
@@ -91,6 +92,9 @@ RlConfig RlConfig::fromJson(const nlohmann::json& j) {
   requireSpec(c.noiseLevel > 0, "noise_level must be positive (a = 0 has no log-probability)");
   requireSpec(c.windowStart >= 0 && c.windowStart < c.trainedEnd() && c.trainedEnd() <= c.samplingSteps - 1,
           "window must lie in [0, sampling_steps - 1) (the last step is never trained)");
+  requireSpec(c.trainSteps >= 0 && c.trainSteps <= c.trainedEnd() - c.windowStart,
+              "train_steps must be 0 (the whole window) or at most the window's " +
+                  std::to_string(c.trainedEnd() - c.windowStart) + " steps");
   requireSpec(c.clipRange > 0 && c.lr > 0 && c.klBeta >= 0, "clip_range and lr must be positive, kl_beta >= 0");
   requireSpec(c.ema >= 0 && c.ema < 1, "ema must be in [0, 1)");
   requireSpec(c.checkpointEvery >= 1, "checkpoint_every must be at least 1");
@@ -101,7 +105,7 @@ nlohmann::json RlConfig::toJson() const {
   return {{"kind", "rl"}, {"name", name}, {"init", init.string()}, {"data", data}, {"epochs", epochs},
           {"prompts_per_epoch", promptsPerEpoch}, {"group_size", groupSize}, {"rollout_batch", rolloutBatch},
           {"sampling_steps", samplingSteps}, {"noise_level", noiseLevel}, {"shift", shift}, {"guidance", guidance},
-          {"window", {windowStart, trainedEnd()}}, {"clip_range", clipRange}, {"advantage_clip", advantageClip},
+          {"window", {windowStart, trainedEnd()}}, {"train_steps", trainSteps}, {"clip_range", clipRange}, {"advantage_clip", advantageClip},
           {"advantage", decoupled ? "decoupled" : "summed"}, {"std", globalStd ? "global" : "group"}, {"kl_beta", klBeta}, {"lr", lr}, {"grad_clip", gradClip},
           {"weight_decay", weightDecay}, {"lora", {{"rank", loraRank}, {"alpha", loraAlpha}}}, {"ema", ema},
           {"weights", weights}, {"reward_retries", rewardRetries}, {"max_skipped", maxSkipped},

@@ -23,6 +23,10 @@ struct RlConfig {
   double guidance = 1.0;        ///< CFG during rollouts and updates (1 = off)
   std::int64_t windowStart = 0;  ///< trained steps [start, end); end <= samplingSteps − 1 (never the last)
   std::int64_t windowEnd = -1;   ///< −1: samplingSteps − 1
+  /// Steps of the window each update trains, drawn afresh per chunk (0: all of them). The update
+  /// is most of an epoch's time and grows with the steps it trains; training a random few
+  /// (Flow-GRPO-Fast, MixGRPO) buys more rollouts for the same time.
+  std::int64_t trainSteps = 0;
   double clipRange = 1e-4;
   double advantageClip = 5.0;
   bool globalStd = false;

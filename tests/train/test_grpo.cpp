@@ -11,6 +11,7 @@
 #include "train/grpo_trainer.h"
 #include "train/rl_config.h"
 #include "train/sft_trainer.h"
+#include "train/trained_steps.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -18,6 +19,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <set>
 
 using namespace psr;
 namespace fs = std::filesystem;
@@ -233,8 +235,39 @@ class TestGrpo : public QObject {
     j["std"] = "global";
     bad(j, "decoupled");
     j = ok;
+    j["train_steps"] = 10;  // the default window has 9 steps
+    bad(j, "train_steps");
+    j["train_steps"] = -1;
+    bad(j, "train_steps");
+    j["train_steps"] = 3;
+    QCOMPARE(train::RlConfig::fromJson(train::RlConfig::fromJson(j).toJson()).trainSteps, std::int64_t(3));
+    j = ok;
     j.erase("init");
     bad(j, "init");
+  }
+
+  void trainedStepsDrawFromTheWindow() {
+    using V = std::vector<std::int64_t>;
+    QCOMPARE(train::trainedSteps(1, 0, 0, 2, 7, 0), (V{2, 3, 4, 5, 6}));  // 0: the whole window
+    QCOMPARE(train::trainedSteps(1, 0, 0, 2, 7, 5), (V{2, 3, 4, 5, 6}));
+    std::map<std::int64_t, int> counts;
+    std::set<V> distinct;
+    const int draws = 900;
+    for (int e = 0; e < draws; ++e) {
+      const auto v = train::trainedSteps(7, e / 3, (e % 3) * 6, 0, 9, 3);
+      QCOMPARE(v, train::trainedSteps(7, e / 3, (e % 3) * 6, 0, 9, 3));  // a function of (seed, epoch, chunk)
+      QCOMPARE(int(v.size()), 3);
+      QVERIFY(std::is_sorted(v.begin(), v.end()) && std::adjacent_find(v.begin(), v.end()) == v.end());
+      QVERIFY(v.front() >= 0 && v.back() < 9);
+      for (auto step : v) ++counts[step];
+      distinct.insert(v);
+    }
+    // Uniform: each of the 9 steps is drawn a third of the time (standard error 0.016).
+    for (std::int64_t step = 0; step < 9; ++step)
+      QVERIFY2(std::abs(counts[step] / double(draws) - 1.0 / 3) < 0.08, std::to_string(step).c_str());
+    QVERIFY(distinct.size() > 60);  // of the 84 possible triples
+    QVERIFY(train::trainedSteps(7, 0, 0, 0, 9, 3) != train::trainedSteps(8, 0, 0, 0, 9, 3) ||
+            train::trainedSteps(7, 1, 0, 0, 9, 3) != train::trainedSteps(8, 1, 0, 0, 9, 3));
   }
 
   void decoupledRunNormalisesEachComponent() {
@@ -310,22 +343,58 @@ class TestGrpo : public QObject {
   }
 
   void resumeIsExact() {
+    // Also with a random subset of steps trained per update: the draw is a function of the epoch.
+    for (const int trainSteps : {0, 1}) {
+      const TinyRunDir t;
+      RandomPrompts prompts;
+      Brightness reward;
+      auto spec = [&](const char* out) {
+        auto j = t.spec(out, 4);
+        j["train_steps"] = trainSteps;
+        return train::RlConfig::fromJson(j);
+      };
+      train::runRl(spec("a"), prompts, reward, {});
+      train::RlHooks stopAt2;
+      stopAt2.onMetrics = [&](std::int64_t epoch, std::int64_t, const std::map<std::string, double>&) {
+        if (epoch == 2) stopAt2.cancel.cancel();
+      };
+      const auto part = train::runRl(spec("b"), prompts, reward, stopAt2);
+      QVERIFY(part.cancelled);
+      QCOMPARE(part.epoch, 2);
+      const auto rest = train::runRl(spec("b"), prompts, reward, {});
+      QCOMPARE(rest.resumedFrom, 2);
+      const auto sa = tensor::loadTensors(train::latestCheckpoint(t.root / "a") / "train_state.safetensors");
+      const auto sb = tensor::loadTensors(train::latestCheckpoint(t.root / "b") / "train_state.safetensors");
+      for (const auto& [name, value] : sa) QVERIFY2(sameBytes(value, sb.at(name)), name.c_str());
+    }
+  }
+
+  void trainStepsChangesOnlyWhatIsTrained() {
+    // train_steps covering the window is the full update, bit for bit; fewer steps train
+    // differently, and the epoch's first update is still exactly on-policy.
     const TinyRunDir t;
     RandomPrompts prompts;
     Brightness reward;
-    train::runRl(train::RlConfig::fromJson(t.spec("a", 4)), prompts, reward, {});
-    train::RlHooks stopAt2;
-    stopAt2.onMetrics = [&](std::int64_t epoch, std::int64_t, const std::map<std::string, double>&) {
-      if (epoch == 2) stopAt2.cancel.cancel();
+    std::vector<double> firstDeviation;
+    train::RlHooks hooks;
+    hooks.onMetrics = [&](std::int64_t, std::int64_t, const std::map<std::string, double>& m) {
+      firstDeviation.push_back(m.at("ratio_first_update_max_dev"));
     };
-    const auto part = train::runRl(train::RlConfig::fromJson(t.spec("b", 4)), prompts, reward, stopAt2);
-    QVERIFY(part.cancelled);
-    QCOMPARE(part.epoch, 2);
-    const auto rest = train::runRl(train::RlConfig::fromJson(t.spec("b", 4)), prompts, reward, {});
-    QCOMPARE(rest.resumedFrom, 2);
-    const auto sa = tensor::loadTensors(train::latestCheckpoint(t.root / "a") / "train_state.safetensors");
-    const auto sb = tensor::loadTensors(train::latestCheckpoint(t.root / "b") / "train_state.safetensors");
-    for (const auto& [name, value] : sa) QVERIFY2(sameBytes(value, sb.at(name)), name.c_str());
+    auto run = [&](const char* out, int trainSteps) {
+      auto j = t.spec(out, 2);
+      j["train_steps"] = trainSteps;  // the tiny spec's window is steps 0..2
+      train::runRl(train::RlConfig::fromJson(j), prompts, reward, hooks);
+      return tensor::loadTensors(train::latestCheckpoint(t.root / out) / "train_state.safetensors");
+    };
+    const auto all = run("all", 0), three = run("three", 3), one = run("one", 1);
+    bool differs = false;
+    for (const auto& [name, value] : all) {
+      QVERIFY2(sameBytes(value, three.at(name)), name.c_str());
+      differs = differs || !sameBytes(value, one.at(name));
+    }
+    QVERIFY(differs);
+    QCOMPARE(int(firstDeviation.size()), 6);
+    for (double d : firstDeviation) QCOMPARE(d, 0.0);
   }
 
   void failingAndNonFiniteRewardsAreCounted() {

@@ -26,6 +26,7 @@ QJsonObject rlDefaults() {
       {"noise_level", 0.7},
       {"shift", 3.0},
       {"guidance", 1.0},
+      {"train_steps", 0},
       {"clip_range", 1e-4},
       {"advantage_clip", 5.0},
       {"advantage", "summed"},
