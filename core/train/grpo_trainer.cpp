@@ -426,7 +426,7 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
       std::optional<model::ReferenceCache> refCache;
       at::Tensor loss = at::zeros({}, at::TensorOptions().device(device));
       const auto trained = trainedSteps(c.seed, epoch, chunk.first, c.windowStart, c.trainedEnd(), c.trainSteps);
-      const double window = double(trained.size());
+      const double trainedCount = double(trained.size());
       for (const std::int64_t j : trained) {
         const double sigma = schedule.sigmas[std::size_t(j)];
         const auto v = velocity(*g.dit, chunk.states[std::size_t(j)], sigma, text, cache, nullText);
@@ -472,8 +472,8 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
                                              chunk.states[std::size_t(j + 1)]);
           kl = (((step.mean - refStep.mean).pow(2).flatten(1).mean(1) / (2 * step.std * step.std)) * keep).sum() / share;
         }
-        loss = loss + (policy + c.klBeta * kl) / window;
-        st.kl += kl.item<double>() / window;
+        loss = loss + (policy + c.klBeta * kl) / trainedCount;
+        st.kl += kl.item<double>() / trainedCount;
       }
       // The ranks' mean loss is the chunk's: a non-finite value on any rank skips the update on all.
       const double value = dist ? dist->average(loss.item<double>()) : loss.item<double>();

@@ -25,7 +25,8 @@ struct RlConfig {
   std::int64_t windowEnd = -1;   ///< −1: samplingSteps − 1
   /// Steps of the window each update trains, drawn afresh per chunk (0: all of them). The update
   /// is most of an epoch's time and grows with the steps it trains; training a random few
-  /// (Flow-GRPO-Fast, MixGRPO) buys more rollouts for the same time.
+  /// (Flow-GRPO-Fast, MixGRPO) buys more rollouts for the same time, at the price of a noisier
+  /// gradient per update (measured in docs/generator.md: at the same lr it drifted further).
   std::int64_t trainSteps = 0;
   double clipRange = 1e-4;
   double advantageClip = 5.0;
