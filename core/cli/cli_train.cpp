@@ -22,6 +22,7 @@
 #include "train/shard_source.h"
 #include "train/sft_trainer.h"
 #include "train_data/generator_io.h"
+#include "pipeline/subset_mix.h"
 #include "train_data/rl_world.h"
 #include "train_data/run_log.h"
 #include "train_data/world_source.h"
@@ -165,6 +166,13 @@ int runRlCommand(CliContext& ctx, const RlArgs& a) {
   const auto mix = train::ReferenceMix::fromJson(w.value("subjects", json{{"2", 0.9}, {"3", 0.05}, {"4", 0.05}}));
   const auto probe = model::loadGenerator(config.init);
   train_data::WorldPrompts prompts(catalog, mix, config.seed, int(probe.config.codec.image_size), probe.config.reference_crop);
+  if (w.contains("tasks")) {
+    if (w.contains("subjects"))
+      throw Error("job spec: data.world takes \"subjects\" (generic scenes) or \"tasks\" (the seven task types), "
+                  "not both: a task fixes its subject count",
+                  ErrorCode::InvalidArgument);
+    prompts.drawTasks(pipeline::SubsetMix::fromJson(w["tasks"]));
+  }
   auto perception = perceive::PerceptionModels::load(perceive_data::perceptionModelsDir(a.perceptionDir));
   train_data::PerceptionReward reward(perception);
 

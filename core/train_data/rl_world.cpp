@@ -1,10 +1,12 @@
 #include "train_data/rl_world.h"
 
 #include <ATen/ATen.h>
+#include <optional>
 
 #include "perceive/semantic_scorer.h"
 #include "perceive_data/image_tensor.h"
 #include "perceive_data/world_vocabulary.h"
+#include "pipeline/scene_edits.h"
 #include "train/step_rng.h"
 #include "train_data/reference_crop.h"
 #include "world/prompts.h"
@@ -17,6 +19,7 @@ namespace psr::train_data {
 struct WorldPrompts::Impl {
   const world::WorldCatalog& catalog;
   train::ReferenceMix mix;
+  std::optional<pipeline::SubsetMix> tasks;
   std::uint64_t seed;
   int size;
   bool crop;
@@ -31,16 +34,32 @@ WorldPrompts::WorldPrompts(const world::WorldCatalog& catalog, train::ReferenceM
     : impl_(std::make_unique<Impl>(catalog, std::move(mix), seed, size, cropReferences)) {}
 WorldPrompts::~WorldPrompts() = default;
 
+void WorldPrompts::drawTasks(pipeline::SubsetMix tasks) {
+  for (const auto& [subset, weight] : tasks.weights)
+    if (weight > 0) pipeline::checkCatalogServes(subset, world::Split::Train, impl_->catalog);
+  impl_->tasks = std::move(tasks);
+}
+
 std::vector<train::RlPrompt> WorldPrompts::prompts(std::int64_t epoch, std::int64_t count) {
   train::StepRng stepRng(impl_->seed, std::uint64_t(epoch), 11);
-  const int subjects = impl_->mix.pick(stepRng.uniform(), {1, 2, 3, 4});
+  // One draw per epoch either way: every prompt of an epoch has the same number of references.
+  const double u = stepRng.uniform();
+  const bool planned = impl_->tasks.has_value();
+  const pipeline::Subset task = planned ? impl_->tasks->pick(u) : pipeline::Subset::Attribute;
+  const int subjects = planned ? pipeline::subsetSubjects(task) : impl_->mix.pick(u, {1, 2, 3, 4});
   std::vector<train::RlPrompt> out;
   for (std::int64_t p = 0; p < count; ++p) {
     world::Rng rng(stepRng.next());
-    world::SceneRequest req;
-    req.subjects = subjects;
-    req.split = world::Split::Train;  // RL never sees held-out identities
-    auto scene = world::randomScene(impl_->catalog, rng, req);
+    world::Scene scene;
+    if (planned) {  // RL never sees held-out identities
+      scene = pipeline::applyEdit(pipeline::planGroupScene(task, world::Split::Train, impl_->catalog, rng), task,
+                                  impl_->catalog, rng);
+    } else {
+      world::SceneRequest req;
+      req.subjects = subjects;
+      req.split = world::Split::Train;
+      scene = world::randomScene(impl_->catalog, rng, req);
+    }
     train::RlPrompt prompt;
     prompt.text = world::instruction(scene, impl_->catalog, rng);
     std::vector<std::int64_t> categories;
@@ -53,14 +72,19 @@ std::vector<train::RlPrompt> WorldPrompts::prompts(std::int64_t epoch, std::int6
       categories.push_back(impl_->index.categoryOf(impl_->catalog, scene.subjects[std::size_t(k)].identity));
     }
     prompt.meta = {{"categories", categories}, {"instruction", prompt.text}};
+    if (planned) prompt.meta["task"] = pipeline::subsetName(task);
     out.push_back(std::move(prompt));
   }
   return out;
 }
 
 nlohmann::json WorldPrompts::describe() const {
-  return {{"kind", "world"}, {"split", "train"}, {"subjects", impl_->mix.toJson()}, {"seed", impl_->seed},
-          {"reference_crop", impl_->crop}};
+  nlohmann::json j = {{"kind", "world"}, {"split", "train"}, {"seed", impl_->seed}, {"reference_crop", impl_->crop}};
+  if (impl_->tasks)
+    j["tasks"] = impl_->tasks->toJson();
+  else
+    j["subjects"] = impl_->mix.toJson();
+  return j;
 }
 
 std::vector<train::RewardComponents> PerceptionReward::score(const at::Tensor& images,

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "perceive/perception_models.h"
+#include "pipeline/subset_mix.h"
 #include "train/rl_types.h"
 #include "train/sample_source.h"
 #include "world/catalog.h"
@@ -20,6 +21,10 @@ class WorldPrompts final : public train::PromptSource {
   WorldPrompts(const world::WorldCatalog& catalog, train::ReferenceMix mix, std::uint64_t seed, int size,
                bool cropReferences = false);
   ~WorldPrompts() override;
+  /// Draws scenes the way the data pipeline and PSRBench do instead: each epoch picks one task
+  /// type from `tasks` (its subject count replaces `mix`), plans a train-split group scene and
+  /// applies that task's edit. Throws InvalidArgument when the catalog cannot serve a task.
+  void drawTasks(pipeline::SubsetMix tasks);
   std::vector<train::RlPrompt> prompts(std::int64_t epoch, std::int64_t count) override;
   nlohmann::json describe() const override;
 

@@ -7,6 +7,7 @@
 #include <QtTest>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 #include "io/safetensors.h"
 #include "pipeline/export_psrbench.h"
 #include "pipeline/export_shards.h"
+#include "pipeline/subset_mix.h"
 #include "pipeline/synthesize.h"
 #include "pipeline/world_providers.h"
 #include "pipeline_fixture.h"
@@ -155,6 +157,7 @@ class TestPipeline : public QObject {
   void shardsAreReadable();
   void psrBenchLayoutIsOfficial();
   void badInputIsRefused();
+  void subsetMixDrawsByWeight();
 
  private:
   QTemporaryDir tmp_;
@@ -529,6 +532,38 @@ void TestPipeline::badInputIsRefused() {
   }
   QCOMPARE(ws->db().queryInt("SELECT count(*) FROM synth_runs"), std::int64_t(0));
   QCOMPARE(ws->db().queryInt("SELECT count(*) FROM samples"), std::int64_t(0));
+}
+
+// The task mix of RL prompts: draws follow the weights whatever the JSON key order, a zero
+// weight is never drawn, and bad mixes are refused with what is wrong.
+void TestPipeline::subsetMixDrawsByWeight() {
+  const auto mix = pp::SubsetMix::fromJson({{"four", 0.25}, {"position", 0.0}, {"attribute", 0.75}});
+  QCOMPARE(mix.weights.front().first, pp::Subset::Attribute);  // PSRBench order
+  QCOMPARE(mix.toJson(), nlohmann::json({{"attribute", 0.75}, {"position", 0.0}, {"four", 0.25}}));
+  std::map<pp::Subset, int> drawn;
+  const int n = 4000;
+  for (int i = 0; i < n; ++i) ++drawn[mix.pick((i + 0.5) / n)];
+  QCOMPARE(drawn[pp::Subset::Attribute], 3000);
+  QCOMPARE(drawn[pp::Subset::Four], 1000);
+  QCOMPARE(drawn.count(pp::Subset::Position), std::size_t(0));
+  QCOMPARE(mix.pick(1.0), pp::Subset::Four);  // a draw rounded up to 1 stays inside
+
+  const struct {
+    nlohmann::json mix;
+    const char* says;
+  } bad[] = {
+      {nlohmann::json::array({"attribute"}), "must be an object"},
+      {{{"colour", 1.0}}, "unknown subset 'colour'"},
+      {{{"action", -0.5}}, "non-negative number"},
+      {{{"action", "half"}}, "non-negative number"},
+      {{{"action", 0.0}, {"four", 0.0}}, "no positive weight"},
+      {nlohmann::json::object(), "no positive weight"},
+  };
+  for (const auto& b : bad) {
+    const auto [code, message] = failureOf([&] { pp::SubsetMix::fromJson(b.mix); });
+    QCOMPARE(code, ErrorCode::InvalidArgument);
+    QVERIFY2(message.find(b.says) != std::string::npos, message.c_str());
+  }
 }
 
 QTEST_GUILESS_MAIN(TestPipeline)

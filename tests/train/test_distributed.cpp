@@ -207,6 +207,27 @@ class TestDistributed : public QObject {
     const auto [bad, badErr] = runRanks(ws, args("rl-dp.json"), 3, 2);
     for (int code : bad) QVERIFY2(code == 2, badErr.c_str());
     QVERIFY2(badErr.find("rollout_batch (4) must be divisible by WORLD_SIZE (3)") != std::string::npos, badErr.c_str());
+
+    // Prompts planned like PSRBench items ("tasks"): the run records the mix and trains on the
+    // task's subject count (3, where the generic mix above said 2). Both mixes at once are refused.
+    spec["out"] = "rl-tasks";
+    spec["epochs"] = 1;
+    spec["checkpoint_every"] = 1;
+    spec["data"] = {{"world", {{"tasks", {{"three", 1.0}}}}}};
+    std::ofstream(root / "rl-tasks.json") << spec.dump();
+    const auto [tasks, tasksErr] = runRanks(ws, args("rl-tasks.json"), 0, 3);
+    QVERIFY2(tasks[0] == 0, tasksErr.c_str());
+    const auto job = json::parse(std::ifstream(runs / "rl-tasks" / "job.json"));
+    QCOMPARE(job["prompt_source"]["tasks"], json({{"three", 1.0}}));
+    const auto mt = metricLines(runs / "rl-tasks" / "metrics.jsonl");
+    QCOMPARE(mt.size(), std::size_t(1));
+    QCOMPARE(mt[0]["subjects"].get<double>(), 3.0);
+    spec["data"]["world"]["subjects"] = {{"2", 1.0}};
+    spec["out"] = "rl-both";
+    std::ofstream(root / "rl-both.json") << spec.dump();
+    const auto [both, bothErr] = runRanks(ws, args("rl-both.json"), 0, 4);
+    QVERIFY2(both[0] == 2 && bothErr.find("not both") != std::string::npos, bothErr.c_str());
+    QVERIFY(!fs::exists(runs / "rl-both"));
   }
 };
 

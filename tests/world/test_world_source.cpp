@@ -25,6 +25,8 @@
 
 #include "common/error.h"
 #include "common/logging.h"
+#include "pipeline/scene_edits.h"
+#include "pipeline/subset_mix.h"
 #include "model/tokenizer.h"
 #include "store/workspace.h"
 #include "train_data/patch_roughness.h"
@@ -67,6 +69,7 @@ class TestWorldSource : public QObject {
   void warpSupervisionTrainsTheHead();
   void detectedBoxesAreTheLocatorsPeakInImagePixels();
   void rlPromptsGiveTheModelCroppedReferences();
+  void rlPromptsFollowTheTaskMix();
 
  private:
   std::vector<std::string> prompts(const nlohmann::json& world, std::int64_t step, std::int64_t size);
@@ -431,6 +434,59 @@ void TestWorldSource::rlPromptsGiveTheModelCroppedReferences() {
     }
   }
   QVERIFY(cropped.describe()["reference_crop"].get<bool>());
+}
+
+// RL prompts drawn like PSRBench items: each epoch one task type from the mix, scenes from the
+// data pipeline's planner and edit, with the task's subject count (3 here where the generic mix says 2).
+void TestWorldSource::rlPromptsFollowTheTaskMix() {
+  namespace pp = psr::pipeline;
+  const auto mix = psr::train::ReferenceMix::fromJson({{"2", 1.0}});
+  std::vector<pp::Subset> served;
+  for (pp::Subset s : pp::kAllSubsets) {
+    try {
+      pp::checkCatalogServes(s, w::Split::Train, catalog_);
+      served.push_back(s);
+    } catch (const psr::Error&) {
+    }
+  }
+  // The fixture serves at least a two- and a three-subject task, so both counts are checked.
+  QVERIFY(std::find(served.begin(), served.end(), pp::Subset::Background) != served.end());
+  QVERIFY(std::find(served.begin(), served.end(), pp::Subset::Three) != served.end());
+
+  pp::SubsetMix tasks = pp::SubsetMix::fromJson({{"background", 0.5}, {"three", 0.5}});
+  psr::train_data::WorldPrompts generic(catalog_, mix, 5, 32), planned(catalog_, mix, 5, 32), again(catalog_, mix, 5, 32);
+  planned.drawTasks(tasks);
+  again.drawTasks(tasks);
+  std::map<std::string, int> seen;
+  for (std::int64_t epoch = 0; epoch < 24; ++epoch) {
+    const auto a = planned.prompts(epoch, 2), b = again.prompts(epoch, 2), g = generic.prompts(epoch, 2);
+    const std::string task = a[0].meta.at("task");
+    ++seen[task];
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      QCOMPARE(a[i].meta.at("task").get<std::string>(), task);  // one task per epoch
+      QCOMPARE(a[i].references.size(), std::size_t(task == "three" ? 3 : 2));
+      QCOMPARE(a[i].meta.at("categories").size(), a[i].references.size());
+      QCOMPARE(a[i].text, b[i].text);  // deterministic in (seed, epoch)
+      QVERIFY(!g[i].meta.contains("task"));
+    }
+  }
+  QCOMPARE(int(seen.size()), 2);
+  QCOMPARE(planned.describe()["tasks"], tasks.toJson());
+  QVERIFY(!planned.describe().contains("subjects"));
+  QVERIFY(generic.describe().contains("subjects"));
+
+  // A task the catalog cannot serve is refused before any prompt is drawn.
+  for (pp::Subset s : pp::kAllSubsets) {
+    if (std::find(served.begin(), served.end(), s) != served.end()) continue;
+    psr::train_data::WorldPrompts p(catalog_, mix, 5, 32);
+    bool refused = false;
+    try {
+      p.drawTasks(pp::SubsetMix::fromJson({{pp::subsetName(s), 1.0}}));
+    } catch (const psr::Error& e) {
+      refused = e.code() == psr::ErrorCode::InvalidArgument;
+    }
+    QVERIFY2(refused, pp::subsetName(s));
+  }
 }
 
 QTEST_GUILESS_MAIN(TestWorldSource)
