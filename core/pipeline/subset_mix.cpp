@@ -1,6 +1,7 @@
 #include "pipeline/subset_mix.h"
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
@@ -14,12 +15,14 @@ SubsetMix SubsetMix::fromJson(const nlohmann::json& j) {
   double total = 0;
   for (const auto& [key, value] : j.items()) {
     const Subset subset = parseSubset(key);
-    if (!value.is_number() || !(value.get<double>() >= 0))
-      throw Error("weight of task '" + key + "' must be a non-negative number", ErrorCode::InvalidArgument);
+    // Finite only: an overflowing literal parses to inf, which toJson would write as null.
+    if (!value.is_number() || !(value.get<double>() >= 0) || !std::isfinite(value.get<double>()))
+      throw Error("weight of task '" + key + "' must be a finite non-negative number", ErrorCode::InvalidArgument);
     mix.weights.emplace_back(subset, value.get<double>());
     total += value.get<double>();
   }
   if (!(total > 0)) throw Error("\"tasks\" has no positive weight", ErrorCode::InvalidArgument);
+  if (!std::isfinite(total)) throw Error("\"tasks\" weights are too large to sum", ErrorCode::InvalidArgument);
   // Sorted, so the draw does not depend on how the JSON object happened to be ordered.
   std::sort(mix.weights.begin(), mix.weights.end(),
             [](const auto& a, const auto& b) { return int(a.first) < int(b.first); });

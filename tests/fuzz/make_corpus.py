@@ -132,6 +132,21 @@ put("synth_spec", "bad-subset.json", json.dumps(dict(spec, subset="everything"))
 put("synth_spec", "bad-missing.json", '{"subset":"all","count":3}')
 put("synth_spec", "bad-deep.json", "[" * 4000 + "]" * 4000)
 
+# ---- RL task mixes ("tasks" of an RL spec's data.world) ---------------------------------------------
+tasks = {"attribute": 0.18, "action": 0.18, "background": 0.18, "position": 0.18, "complex": 0.18,
+         "three": 0.05, "four": 0.05}
+put("subset_mix", "shipped.json", json.dumps(tasks))
+put("subset_mix", "one-zero.json", json.dumps({"four": 0.25, "position": 0, "attribute": 0.75}))
+put("subset_mix", "tiny.json", json.dumps({"three": 5e-324, "four": 0}))
+put("subset_mix", "bad-overflow-sum.json", json.dumps({"action": 1e308, "four": 1e308}))
+put("subset_mix", "bad-inf-literal.json", '{"action": 1e999}')
+put("subset_mix", "bad-negative.json", json.dumps({"action": -0.5}))
+put("subset_mix", "bad-unknown.json", json.dumps({"colour": 1}))
+put("subset_mix", "bad-all-zero.json", json.dumps({"action": 0, "four": 0}))
+put("subset_mix", "bad-array.json", json.dumps(["attribute"]))
+put("subset_mix", "bad-string.json", json.dumps({"action": "half"}))
+put("subset_mix", "bad-deep.json", '{"action":' + "[" * 4000 + "]" * 4000 + "}")
+
 # ---- OpenAI-compatible responses ------------------------------------------------------------
 def completion(content, finish="stop"):
     return json.dumps({"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "m",

@@ -7,6 +7,7 @@
 #include <QtTest>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -558,6 +559,8 @@ void TestPipeline::subsetMixDrawsByWeight() {
       {{{"action", "half"}}, "non-negative number"},
       {{{"action", 0.0}, {"four", 0.0}}, "no positive weight"},
       {nlohmann::json::object(), "no positive weight"},
+      {{{"action", std::numeric_limits<double>::infinity()}}, "finite non-negative number"},
+      {{{"action", 1e308}, {"four", 1e308}}, "too large to sum"},
   };
   for (const auto& b : bad) {
     const auto [code, message] = failureOf([&] { pp::SubsetMix::fromJson(b.mix); });
