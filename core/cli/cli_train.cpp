@@ -216,14 +216,37 @@ int runRlCommand(CliContext& ctx, const RlArgs& a) {
     if (log) log->finish("failed", kExitError, e.what());
     throw;
   }
+  if (result.klStopEpoch > 0) {
+    char kl[64];
+    std::snprintf(kl, sizeof kl, "KL %.3g over kl_max %.3g", result.klStopValue, config.klMax);
+    std::string message = "stopped at epoch " + std::to_string(result.klStopEpoch) + ": " + kl;
+    std::cerr << json{{"event", "kl_stop"}, {"epoch", result.klStopEpoch}, {"kl", result.klStopValue}, {"kl_max", config.klMax}}.dump()
+              << std::endl;
+    if (result.checkpoint.empty()) {
+      // Nothing usable: a failure, not a finish. Resuming would stop at the same epoch again.
+      message += "; no checkpoint was written yet (checkpoint_every " + std::to_string(config.checkpointEvery) +
+                 "); raise kl_max or lower lr";
+      if (log) log->finish("failed", kExitError, message);
+      throw Error(message, ErrorCode::Generic);
+    }
+    message += "; the run's model is its epoch-" + std::to_string(result.epoch) +
+               " checkpoint (a resume stops there again: raise kl_max to go on)";
+    if (log) log->finish("finished", kExitOk, message);
+    std::cerr << message << std::endl;
+  }
   const int code = result.cancelled ? kExitCancelled : kExitOk;
-  if (log) log->finish(result.cancelled ? "paused" : "finished", code,
-                       result.cancelled ? "stopped at epoch " + std::to_string(result.epoch) + " (checkpoint saved)" : "");
+  if (log && result.klStopEpoch == 0)
+    log->finish(result.cancelled ? "paused" : "finished", code,
+                result.cancelled ? "stopped at epoch " + std::to_string(result.epoch) + " (checkpoint saved)" : "");
   auto report = result.toJson();
   report["job_id"] = log ? log->jobId() : 0;
   report["out"] = config.out.string();
   if (a.json) std::cout << report.dump(2) << '\n';
-  else std::cout << (result.cancelled ? "stopped" : "finished") << " at epoch " << result.epoch << "; checkpoint "
+  else if (result.klStopEpoch > 0)
+    std::cout << "stopped by kl_max at epoch " << result.klStopEpoch << "; checkpoint " << result.checkpoint.string() << " (epoch "
+              << result.epoch << ")\n";
+  else
+    std::cout << (result.cancelled ? "stopped" : "finished") << " at epoch " << result.epoch << "; checkpoint "
                  << result.checkpoint.string() << '\n';
   return code;
 }

@@ -149,7 +149,8 @@ struct UpdateStats {
 nlohmann::json RlResult::toJson() const {
   return {{"epoch", epoch}, {"resumed_from", resumedFrom}, {"cancelled", cancelled}, {"seconds", seconds},
           {"samples_per_s", samplesPerSecond}, {"first_reward", firstReward}, {"last_reward", lastReward},
-          {"skipped", skipped}, {"trainable_parameters", trainableParameters}, {"checkpoint", checkpoint.string()}};
+          {"skipped", skipped}, {"trainable_parameters", trainableParameters}, {"checkpoint", checkpoint.string()},
+          {"kl_stop", klStopEpoch > 0 ? nlohmann::json{{"epoch", klStopEpoch}, {"kl", klStopValue}} : nlohmann::json()}};
 }
 
 RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, const RlHooks& hooks) {
@@ -181,6 +182,7 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
   std::unique_ptr<Lora> lora;
   std::vector<std::pair<std::string, at::Tensor>> trainable;
   std::optional<model::Generator> reference;  // KL reference for a full fine-tune
+  const bool measureKl = c.klBeta > 0 || c.klMax > 0;  // the ceiling needs the KL even when it is not in the loss
   if (c.loraRank > 0) {
     at::manual_seed(c.seed);
     LoraOptions lo;
@@ -190,7 +192,7 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
     trainable = lora->parameters();
   } else {
     for (const auto& item : g.dit->named_parameters()) trainable.emplace_back("dit." + item.key(), item.value());
-    if (c.klBeta > 0) {
+    if (measureKl) {
       reference = model::loadGenerator(c.init, device);
       for (auto& p : reference->dit->parameters()) p.set_requires_grad(false);
     }
@@ -240,7 +242,9 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
     }
   };
 
+  std::int64_t checkpointEpoch = start;  // the latest checkpoint's epoch (0: none yet)
   auto writeCheckpoint = [&](std::int64_t epoch) {  // rank 0 writes; the others learn the path
+    checkpointEpoch = epoch;
     result.checkpoint = primary ? writeTrainingCheckpoint(c.out, epoch, parts, c.toJson(), c.keepCheckpoints)
                                 : checkpointPath(c.out, epoch);
     if (primary && hooks.onCheckpoint) hooks.onCheckpoint(epoch, result.checkpoint);
@@ -454,15 +458,19 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
         const auto clipped = -a * at::clamp(ratio, 1.0 - c.clipRange, 1.0 + c.clipRange);
         auto policy = (at::maximum(unclipped, clipped) * keep).sum() / share;
         at::Tensor kl = at::zeros({}, policy.options());
-        if (c.klBeta > 0) {
+        if (measureKl) {
           at::Tensor vRef;
           {
             torch::NoGradGuard ng;
             if (lora) {
+              const auto adapted = lora->currentWeights();
               lora->useBase();
               if (!refCache) refCache = g.dit->encodeReferences(refTokens);
               vRef = velocity(*g.dit, chunk.states[std::size_t(j)], sigma, text, *refCache, nullText);
-              lora->refresh();
+              // The legacy path re-merged here, with gradients off: the next trained steps'
+              // forwards then no longer reached the LoRA factors.
+              if (c.legacyFirstStepGradient) lora->refresh();
+              else lora->setWeights(adapted);
             } else {
               if (!refCache) refCache = reference->dit->encodeReferences(refTokens);
               vRef = velocity(*reference->dit, chunk.states[std::size_t(j)], sigma, text, *refCache, nullText);
@@ -470,9 +478,11 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
           }
           const auto refStep = flow::sdeStep(chunk.states[std::size_t(j)], vRef, schedule, j, c.noiseLevel, c10::nullopt,
                                              chunk.states[std::size_t(j + 1)]);
-          kl = (((step.mean - refStep.mean).pow(2).flatten(1).mean(1) / (2 * step.std * step.std)) * keep).sum() / share;
+          // Measured only (kl_beta 0, a ceiling set): no gradient path through the KL.
+          const auto mean = c.klBeta > 0 ? step.mean : step.mean.detach();
+          kl = (((mean - refStep.mean).pow(2).flatten(1).mean(1) / (2 * step.std * step.std)) * keep).sum() / share;
         }
-        loss = loss + (policy + c.klBeta * kl) / trainedCount;
+        loss = loss + (c.klBeta > 0 ? policy + c.klBeta * kl : policy) / trainedCount;
         st.kl += kl.item<double>() / trainedCount;
       }
       // The ranks' mean loss is the chunk's: a non-finite value on any rank skips the update on all.
@@ -564,9 +574,18 @@ RlResult runRl(const RlConfig& c, PromptSource& source, RewardFunction& reward, 
         hooks.onGroup(epoch + 1, group, at::stack(images));
       }
     }
+    if (c.klMax > 0 && m["kl"] > c.klMax) {
+      // Every rank holds the same reduced KL, so all stop here together. This epoch's update is
+      // dropped with the in-memory policy: the latest checkpoint is the last one written, from
+      // an epoch at or under the ceiling.
+      result.klStopEpoch = epoch + 1;
+      result.klStopValue = m["kl"];
+      break;
+    }
     result.epoch = epoch + 1;
     if ((epoch + 1) % c.checkpointEvery == 0 || epoch + 1 == c.epochs) writeCheckpoint(epoch + 1);
   }
+  if (result.klStopEpoch > 0) result.epoch = checkpointEpoch;
   if (result.cancelled && result.epoch > result.resumedFrom &&
       (result.checkpoint.empty() || result.checkpoint.filename() != checkpointName(result.epoch)))
     writeCheckpoint(result.epoch);

@@ -36,6 +36,10 @@ struct RlResult {
   double seconds = 0, samplesPerSecond = 0;
   double firstReward = 0, lastReward = 0;
   std::int64_t skipped = 0, trainableParameters = 0;
+  /// Set when kl_max stopped the run: the epoch whose mean KL passed it, and that KL. `epoch` is
+  /// then the latest checkpoint's (0 when none was written yet).
+  std::int64_t klStopEpoch = 0;
+  double klStopValue = 0;
   std::filesystem::path checkpoint;
   nlohmann::json toJson() const;
 };

@@ -77,6 +77,18 @@ void Lora::useBase() {
   for (auto& l : layers_) l->linear->weight = l->base;
 }
 
+std::vector<at::Tensor> Lora::currentWeights() const {
+  std::vector<at::Tensor> weights;
+  for (const auto& l : layers_) weights.push_back(l->linear->weight);
+  return weights;
+}
+
+void Lora::setWeights(const std::vector<at::Tensor>& weights) {
+  if (weights.size() != layers_.size()) throw Error("LoRA: " + std::to_string(weights.size()) + " weights for " +
+                                                    std::to_string(layers_.size()) + " adapted layers", ErrorCode::InvalidArgument);
+  for (std::size_t i = 0; i < layers_.size(); ++i) layers_[i]->linear->weight = weights[i];
+}
+
 void Lora::merge() {
   torch::NoGradGuard noGrad;
   for (auto& l : layers_) {

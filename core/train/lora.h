@@ -41,6 +41,11 @@ class Lora {
   /// Puts the frozen W0 back into every Linear (the base model, e.g. as a KL reference);
   /// refresh() re-applies the adapter.
   void useBase();
+  /// The adapted weights now in each Linear (with their autograd history) and putting them back:
+  /// a reference pass between forwards keeps the trained steps on one merge, so measuring a KL
+  /// changes no gradient.
+  std::vector<at::Tensor> currentWeights() const;
+  void setWeights(const std::vector<at::Tensor>& weights);
   /// Writes W0 + scale·B·A into the frozen parameters (for saving); restore() undoes it.
   void merge();
   void restore();

@@ -1,5 +1,6 @@
 #include "train/rl_config.h"
 
+#include <cmath>
 #include <set>
 
 #include "common/error.h"
@@ -12,8 +13,8 @@ RlConfig RlConfig::fromJson(const nlohmann::json& j) {
   requireSpec(j.is_object(), "must be a JSON object");
   static const std::set<std::string> known = {
       "kind", "name", "init", "data", "epochs", "prompts_per_epoch", "group_size", "rollout_batch", "sampling_steps",
-      "noise_level", "shift", "guidance", "window", "train_steps", "clip_range", "advantage_clip", "advantage", "std", "kl_beta", "lr",
-      "grad_clip", "weight_decay", "lora", "ema", "weights", "reward_retries", "max_skipped", "self_check",
+      "noise_level", "shift", "guidance", "window", "train_steps", "clip_range", "advantage_clip", "advantage", "std", "kl_beta", "kl_max", "lr",
+      "grad_clip", "weight_decay", "lora", "legacy_first_step_gradient", "ema", "weights", "reward_retries", "max_skipped", "self_check",
       "checkpoint_every", "keep_checkpoints", "seed", "threads", "device", "out"};
   for (const auto& [key, value] : j.items()) requireSpec(known.count(key) > 0, "unknown key \"" + key + "\"");
   if (j.contains("kind")) requireSpec(j["kind"] == "rl", "kind is " + j["kind"].dump() + ", this trainer runs \"rl\"");
@@ -51,6 +52,7 @@ RlConfig RlConfig::fromJson(const nlohmann::json& j) {
   c.decoupled = advantage == "decoupled";
   requireSpec(!(c.decoupled && c.globalStd), "\"advantage\": \"decoupled\" already normalises over the batch; drop \"std\": \"global\"");
   readSpecField(j, "kl_beta", c.klBeta);
+  readSpecField(j, "kl_max", c.klMax);
   readSpecField(j, "lr", c.lr);
   readSpecField(j, "grad_clip", c.gradClip);
   readSpecField(j, "weight_decay", c.weightDecay);
@@ -59,6 +61,7 @@ RlConfig RlConfig::fromJson(const nlohmann::json& j) {
     readSpecField(j["lora"], "rank", c.loraRank);
     readSpecField(j["lora"], "alpha", c.loraAlpha);
   }
+  readSpecField(j, "legacy_first_step_gradient", c.legacyFirstStepGradient);
   readSpecField(j, "ema", c.ema);
   if (j.contains("weights")) {
     requireSpec(j["weights"].is_object(), "\"weights\" must map reward names to weights");
@@ -96,6 +99,7 @@ RlConfig RlConfig::fromJson(const nlohmann::json& j) {
               "train_steps must be 0 (the whole window) or at most the window's " +
                   std::to_string(c.trainedEnd() - c.windowStart) + " steps");
   requireSpec(c.clipRange > 0 && c.lr > 0 && c.klBeta >= 0, "clip_range and lr must be positive, kl_beta >= 0");
+  requireSpec(std::isfinite(c.klMax) && c.klMax >= 0, "kl_max must be 0 (off) or a positive KL ceiling");
   requireSpec(c.ema >= 0 && c.ema < 1, "ema must be in [0, 1)");
   requireSpec(c.checkpointEvery >= 1, "checkpoint_every must be at least 1");
   return c;
@@ -106,8 +110,9 @@ nlohmann::json RlConfig::toJson() const {
           {"prompts_per_epoch", promptsPerEpoch}, {"group_size", groupSize}, {"rollout_batch", rolloutBatch},
           {"sampling_steps", samplingSteps}, {"noise_level", noiseLevel}, {"shift", shift}, {"guidance", guidance},
           {"window", {windowStart, trainedEnd()}}, {"train_steps", trainSteps}, {"clip_range", clipRange}, {"advantage_clip", advantageClip},
-          {"advantage", decoupled ? "decoupled" : "summed"}, {"std", globalStd ? "global" : "group"}, {"kl_beta", klBeta}, {"lr", lr}, {"grad_clip", gradClip},
-          {"weight_decay", weightDecay}, {"lora", {{"rank", loraRank}, {"alpha", loraAlpha}}}, {"ema", ema},
+          {"advantage", decoupled ? "decoupled" : "summed"}, {"std", globalStd ? "global" : "group"}, {"kl_beta", klBeta}, {"kl_max", klMax}, {"lr", lr}, {"grad_clip", gradClip},
+          {"weight_decay", weightDecay}, {"lora", {{"rank", loraRank}, {"alpha", loraAlpha}}},
+          {"legacy_first_step_gradient", legacyFirstStepGradient}, {"ema", ema},
           {"weights", weights}, {"reward_retries", rewardRetries}, {"max_skipped", maxSkipped},
           {"self_check", selfCheck}, {"checkpoint_every", checkpointEvery}, {"keep_checkpoints", keepCheckpoints},
           {"seed", seed}, {"threads", threads}, {"device", device}, {"out", out.string()}};

@@ -3,6 +3,7 @@
 // depth-limited), then given to both parsers, SftConfig::fromJson and RlConfig::fromJson.
 // What a parser accepts must satisfy its checks and write back (toJson, stored with the run)
 // to JSON that the same parser reads back unchanged; a refusal of that is a bug.
+#include <cmath>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     PSR_FUZZ_CHECK(rl->samplingSteps >= 2 && rl->windowStart >= 0 && rl->windowStart < rl->trainedEnd() &&
                    rl->trainedEnd() <= rl->samplingSteps - 1);
     PSR_FUZZ_CHECK(rl->checkpointEvery >= 1 && rl->noiseLevel > 0);
+    PSR_FUZZ_CHECK(std::isfinite(rl->klMax) && rl->klMax >= 0);  // a NaN ceiling would never stop a run
     const nlohmann::json once = rl->toJson();
     const nlohmann::json twice = RlConfig::fromJson(once).toJson();
     PSR_FUZZ_CHECK(once.dump() == twice.dump());

@@ -11,6 +11,7 @@
 #include "train/grpo_trainer.h"
 #include "train/rl_config.h"
 #include "train/sft_trainer.h"
+#include "train/train_checkpoint.h"
 #include "train/trained_steps.h"
 
 #include <QTemporaryDir>
@@ -244,6 +245,11 @@ class TestGrpo : public QObject {
     j = ok;
     j.erase("init");
     bad(j, "init");
+    j = ok;
+    j["kl_max"] = -1e-3;
+    bad(j, "kl_max");
+    j["kl_max"] = 4e-3;
+    QCOMPARE(train::RlConfig::fromJson(train::RlConfig::fromJson(j).toJson()).klMax, 4e-3);
   }
 
   void trainedStepsDrawFromTheWindow() {
@@ -438,6 +444,90 @@ class TestGrpo : public QObject {
     QVERIFY(r.trainableParameters > 0);
     QCOMPARE(kls.front(), 0.0);  // one update per epoch: the first is at the reference policy
     QVERIFY(kls.back() > 0 && std::isfinite(kls.back()));
+  }
+
+  void loraKlTermLeavesEveryStepTrained() {
+    // With LoRA the KL reference is the base weights; the LoRA merge is restored after each
+    // reference pass. A KL weight near 0 must then train (almost) what no KL trains: every step
+    // of the window. The legacy flag reproduces the old behaviour, where the restore ran with
+    // gradients off and only each update's first trained step reached the LoRA factors.
+    const TinyRunDir t;
+    RandomPrompts prompts;
+    Brightness reward;
+    auto moments = [&](const char* out, double klBeta, bool legacy) {
+      auto j = t.spec(out, 1);
+      j["lora"] = {{"rank", 2}, {"alpha", 2.0}};
+      j["kl_beta"] = klBeta;
+      j["legacy_first_step_gradient"] = legacy;
+      train::runRl(train::RlConfig::fromJson(j), prompts, reward, {});
+      return tensor::loadTensors(train::latestCheckpoint(t.root / out) / "train_state.safetensors");
+    };
+    const auto none = moments("none", 0.0, false), tiny = moments("tiny", 1e-12, false),
+               legacy = moments("legacy", 1e-12, true);
+    int compared = 0;
+    bool legacyDiffers = false;
+    for (const auto& [name, value] : none) {
+      if (name.rfind("adam_m/", 0) != 0) continue;
+      ++compared;
+      QVERIFY2(at::allclose(value, tiny.at(name), 1e-4, 1e-12), name.c_str());
+      legacyDiffers = legacyDiffers || !at::allclose(value, legacy.at(name), 1e-2, 1e-12);
+    }
+    QVERIFY(compared > 0);
+    QVERIFY(legacyDiffers);
+  }
+
+  void klCeilingStopsAndKeepsTheLastCheckpoint() {
+    const TinyRunDir t;
+    RandomPrompts prompts;
+    Brightness reward;
+    auto spec = [&](const char* out, int epochs) {
+      auto j = t.spec(out, epochs);
+      j["lora"] = {{"rank", 2}, {"alpha", 2.0}};
+      j["prompts_per_epoch"] = 1;  // one update per epoch: epoch 1's is at the reference, KL exactly 0
+      j["checkpoint_every"] = 1;
+      return j;  // kl_beta stays 0: a ceiling measures the KL without training on it
+    };
+    std::vector<double> kls;
+    train::RlHooks hooks;
+    hooks.onMetrics = [&](std::int64_t, std::int64_t, const std::map<std::string, double>& m) { kls.push_back(m.at("kl")); };
+
+    auto guarded = spec("guard", 4);
+    guarded["kl_max"] = 1e-30;
+    const auto r = train::runRl(train::RlConfig::fromJson(guarded), prompts, reward, hooks);
+    QCOMPARE(int(kls.size()), 2);
+    QCOMPARE(kls[0], 0.0);
+    QVERIFY(kls[1] > 1e-30 && std::isfinite(kls[1]));
+    QCOMPARE(r.klStopEpoch, std::int64_t(2));
+    QCOMPARE(r.klStopValue, kls[1]);
+    QCOMPARE(r.epoch, std::int64_t(1));  // the kept checkpoint's epoch
+    QVERIFY(!r.cancelled);
+    QCOMPARE(r.checkpoint, train::checkpointPath(t.root / "guard", 1));
+    QCOMPARE(train::latestCheckpoint(t.root / "guard"), train::checkpointPath(t.root / "guard", 1));
+    QVERIFY(!fs::exists(train::checkpointPath(t.root / "guard", 2)));
+    QCOMPARE(r.toJson()["kl_stop"]["epoch"].get<std::int64_t>(), std::int64_t(2));
+
+    // A resume starts from the kept checkpoint and stops at the same epoch again.
+    const auto again = train::runRl(train::RlConfig::fromJson(guarded), prompts, reward, {});
+    QCOMPARE(again.resumedFrom, std::int64_t(1));
+    QCOMPARE(again.klStopEpoch, std::int64_t(2));
+    QCOMPARE(again.klStopValue, kls[1]);
+
+    // Measuring the KL does not change the update: a run with a ceiling it never reaches ends
+    // bit for bit where a run without one does, and the guarded run's epoch 1 is theirs.
+    auto loose = spec("loose", 1);
+    loose["kl_max"] = 1.0;
+    const auto l = train::runRl(train::RlConfig::fromJson(loose), prompts, reward, {});
+    QCOMPARE(l.klStopEpoch, std::int64_t(0));
+    QCOMPARE(l.epoch, std::int64_t(1));
+    train::runRl(train::RlConfig::fromJson(spec("plain", 1)), prompts, reward, {});
+    const auto a = tensor::loadTensors(train::latestCheckpoint(t.root / "plain") / "train_state.safetensors");
+    const auto b = tensor::loadTensors(train::latestCheckpoint(t.root / "loose") / "train_state.safetensors");
+    const auto c = tensor::loadTensors(train::latestCheckpoint(t.root / "guard") / "train_state.safetensors");
+    QVERIFY(!a.empty());
+    for (const auto& [name, value] : a) {
+      QVERIFY2(sameBytes(value, b.at(name)), name.c_str());
+      QVERIFY2(sameBytes(value, c.at(name)), name.c_str());
+    }
   }
 };
 

@@ -32,6 +32,7 @@ QJsonObject rlDefaults() {
       {"advantage", "summed"},
       {"std", "group"},
       {"kl_beta", 0.01},
+      {"kl_max", 0.0},
       {"lr", 1e-5},
       {"grad_clip", 1.0},
       {"ema", 0.0},
