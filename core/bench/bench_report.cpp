@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -40,10 +41,13 @@ Interval intervalFrom(const json& j) {
   return i;
 }
 
-/// Everything stored for one label on the suite.
+/// Pooled suites keep their items apart: suite k's item i is sample k·kSuiteStride + i.
+constexpr std::int64_t kSuiteStride = std::int64_t(1) << 40;
+
+/// Everything stored for one label on the suite (or the pooled suites).
 struct ModelData {
-  std::vector<int> seeds;                 // sorted
-  std::map<int, std::int64_t> runOfSeed;  // seed -> run id
+  std::vector<int> seeds;                              // sorted; the same on every pooled suite
+  std::vector<std::map<int, std::int64_t>> runOfSeed;  // per suite: seed -> run id
   LabelValues values;                     // subset -> metric -> sample -> value per seed
   json errors = json::array();
   double generateSeconds = 0, scoreSeconds = 0;
@@ -135,51 +139,96 @@ std::vector<CellMean> panelMeans(store::Database& db, const std::string& suite, 
 
 json benchReport(store::Workspace& ws, const ReportOptions& o) {
   auto& db = ws.db();
-  const auto suite = findSuite(ws, o.suite);
-  // Labels in the order asked, else in the order first run.
+  std::vector<std::string> names{o.suite};
+  for (const auto& name : o.pool) {
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      throw Error("suite '" + name + "' is named twice; pooling needs distinct suites", ErrorCode::InvalidArgument);
+    names.push_back(name);
+  }
+  const bool pooled = names.size() > 1;
+  std::vector<std::optional<Suite>> suites;
+  for (const auto& name : names) suites.push_back(findSuite(ws, name));
+  auto labelsOn = [&](const std::string& name) {
+    std::vector<std::string> found;
+    auto q = db.prepare("SELECT label FROM bench_runs WHERE suite = ? GROUP BY label ORDER BY min(id)");
+    q.bind(1, std::string_view(name));
+    while (q.step()) found.push_back(q.columnText(0));
+    return found;
+  };
+  // Labels in the order asked, else in the order first run (pooled: those run on every suite).
   std::vector<std::string> labels = o.models;
   if (labels.empty()) {
-    auto q = db.prepare("SELECT label FROM bench_runs WHERE suite = ? GROUP BY label ORDER BY min(id)");
-    q.bind(1, std::string_view(o.suite));
-    while (q.step()) labels.push_back(q.columnText(0));
+    labels = labelsOn(names[0]);
+    for (std::size_t k = 1; k < names.size(); ++k) {
+      const auto other = labelsOn(names[k]);
+      labels.erase(std::remove_if(labels.begin(), labels.end(),
+                                  [&](const std::string& l) { return std::find(other.begin(), other.end(), l) == other.end(); }),
+                   labels.end());
+    }
   }
   if (labels.empty()) {
-    throw Error("no benchmark runs on suite '" + o.suite + "'; run one with `psr bench run --model NAME --suite " +
+    throw Error(pooled ? std::string("no model was run on every pooled suite") :
+                "no benchmark runs on suite '" + o.suite + "'; run one with `psr bench run --model NAME --suite " +
                     o.suite + "`",
                 ErrorCode::NotFound);
   }
   std::map<std::string, ModelData> data;
   for (const auto& label : labels) {
     ModelData& d = data[label];
-    auto runs = db.prepare("SELECT id, seed, config FROM bench_runs WHERE suite = ? AND label = ? ORDER BY seed");
-    runs.bind(1, std::string_view(o.suite)).bind(2, std::string_view(label));
-    while (runs.step()) {
-      d.seeds.push_back(int(runs.columnInt(1)));
-      d.runOfSeed[int(runs.columnInt(1))] = runs.columnInt(0);
-      const auto config = json::parse(runs.columnText(2), nullptr, false);
-      d.scorers.insert(storedSemanticScorer(config.is_object() ? config : json::object()));
-      if (config.is_object() && config.contains(kUnparsedKey)) d.unparsed += (long long)config[kUnparsedKey].size();
-    }
-    if (d.seeds.empty()) {
-      throw Error("model '" + label + "' has no runs on suite '" + o.suite + "'", ErrorCode::NotFound);
-    }
-    d.values = loadLabelValues(db, o.suite, label);
-    for (std::size_t k = 0; k < d.seeds.size(); ++k) {
-      const std::int64_t run = d.runOfSeed[d.seeds[k]];
-      auto outputs = db.prepare(
-          "SELECT o.sample_id, o.error, o.generate_s, o.score_s, i.subset FROM bench_outputs o "
-          "LEFT JOIN bench_items i ON i.sample_id = o.sample_id AND i.suite_id = ? WHERE o.run_id = ?");
-      outputs.bind(1, suite ? suite->id : std::int64_t(-1)).bind(2, run);
-      while (outputs.step()) {
-        if (!outputs.columnIsNull(1)) {
-          d.errors.push_back({{"seed", d.seeds[k]},
-                              {"sample_id", outputs.columnInt(0)},
-                              {"subset", outputs.columnIsNull(4) ? std::string() : outputs.columnText(4)},
-                              {"error", outputs.columnText(1)}});
-        } else {
-          d.generateSeconds += outputs.columnDouble(2);
-          d.scoreSeconds += outputs.columnDouble(3);
-          ++d.timed;
+    d.runOfSeed.resize(names.size());
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      std::vector<int> seeds;
+      auto runs = db.prepare("SELECT id, seed, config FROM bench_runs WHERE suite = ? AND label = ? ORDER BY seed");
+      runs.bind(1, std::string_view(names[k])).bind(2, std::string_view(label));
+      while (runs.step()) {
+        seeds.push_back(int(runs.columnInt(1)));
+        d.runOfSeed[k][int(runs.columnInt(1))] = runs.columnInt(0);
+        const auto config = json::parse(runs.columnText(2), nullptr, false);
+        d.scorers.insert(storedSemanticScorer(config.is_object() ? config : json::object()));
+        if (config.is_object() && config.contains(kUnparsedKey)) d.unparsed += (long long)config[kUnparsedKey].size();
+      }
+      if (seeds.empty()) {
+        throw Error("model '" + label + "' has no runs on suite '" + names[k] + "'", ErrorCode::NotFound);
+      }
+      if (k == 0) d.seeds = seeds;
+      if (seeds != d.seeds)
+        throw Error("model '" + label + "' has " + std::to_string(seeds.size()) + " seed replicate(s) on '" + names[k] +
+                        "' and " + std::to_string(d.seeds.size()) + " on '" + names[0] +
+                        "' (or different seeds); pooling needs the same seeds on every suite",
+                    ErrorCode::InvalidArgument);
+      const auto values = loadLabelValues(db, names[k], label);
+      if (!pooled) {
+        d.values = values;
+      } else {
+        d.values.seeds = values.seeds;
+        for (const auto& [subset, metrics] : values.subsets) {
+          for (const auto& [metric, rows] : metrics) {
+            for (const auto& [sample, row] : rows) {
+              if (sample < 0 || sample >= kSuiteStride)
+                throw Error("suite '" + names[k] + "' has a sample id out of the pooling range", ErrorCode::InvalidArgument);
+              d.values.subsets[subset][metric][std::int64_t(k) * kSuiteStride + sample] = row;
+            }
+          }
+        }
+      }
+      for (int seed : d.seeds) {
+        auto outputs = db.prepare(
+            "SELECT o.sample_id, o.error, o.generate_s, o.score_s, i.subset FROM bench_outputs o "
+            "LEFT JOIN bench_items i ON i.sample_id = o.sample_id AND i.suite_id = ? WHERE o.run_id = ?");
+        outputs.bind(1, suites[k] ? suites[k]->id : std::int64_t(-1)).bind(2, d.runOfSeed[k][seed]);
+        while (outputs.step()) {
+          if (!outputs.columnIsNull(1)) {
+            json error = {{"seed", seed},
+                          {"sample_id", outputs.columnInt(0)},
+                          {"subset", outputs.columnIsNull(4) ? std::string() : outputs.columnText(4)},
+                          {"error", outputs.columnText(1)}};
+            if (pooled) error["suite"] = names[k];
+            d.errors.push_back(error);
+          } else {
+            d.generateSeconds += outputs.columnDouble(2);
+            d.scoreSeconds += outputs.columnDouble(3);
+            ++d.timed;
+          }
         }
       }
     }
@@ -195,9 +244,21 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
     }
   }
 
-  json report = {{"suite", o.suite}, {"models", labels}, {"subsets", subsets}, {"metrics", kMetrics},
+  std::string joined;
+  for (const auto& name : names) joined += (joined.empty() ? "" : " + ") + name;
+  json report = {{"suite", joined}, {"models", labels}, {"subsets", subsets}, {"metrics", kMetrics},
                  {"bootstrap", {{"rounds", o.bootstrap}, {"seed", o.seed}, {"over", "samples and seeds"}}}};
-  if (suite) {
+  if (pooled) {
+    report["pooled_suites"] = json::array();
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      json info = {{"name", names[k]}};
+      if (suites[k]) {
+        info.update({{"source", suites[k]->source}, {"split", suites[k]->split}, {"seed", suites[k]->seed},
+                     {"items", suites[k]->items.size()}});
+      }
+      report["pooled_suites"].push_back(info);
+    }
+  } else if (const auto& suite = suites[0]) {
     report["suite_info"] = {{"source", suite->source}, {"split", suite->split}, {"seed", suite->seed},
                             {"items", suite->items.size()}};
   }
@@ -275,9 +336,10 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
 
   // Worst samples: lowest mean of the three metrics (averaged over seeds) per model and subset.
   json worst = json::object();
-  std::map<std::int64_t, const SuiteItem*> itemById;
-  if (suite) {
-    for (const auto& item : suite->items) itemById[item.id] = &item;
+  std::map<std::int64_t, const SuiteItem*> itemById;  // by sample key (pooled: k·kSuiteStride + id)
+  for (std::size_t k = 0; k < suites.size(); ++k) {
+    if (!suites[k]) continue;
+    for (const auto& item : suites[k]->items) itemById[(pooled ? std::int64_t(k) * kSuiteStride : 0) + item.id] = &item;
   }
   for (const auto& label : labels) {
     ModelData& d = data[label];
@@ -313,12 +375,15 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
       json list = json::array();
       for (std::size_t i = 0; i < ranked.size() && int(i) < o.worst; ++i) {
         const auto sample = ranked[i].second;
-        json entry = {{"sample_id", sample}, {"score", ranked[i].first}, {"psr", means[sample][0]},
+        const std::size_t k = pooled ? std::size_t(sample / kSuiteStride) : 0;
+        const std::int64_t id = pooled ? sample % kSuiteStride : sample;
+        json entry = {{"sample_id", id}, {"score", ranked[i].first}, {"psr", means[sample][0]},
                       {"semantic", means[sample][1]}, {"aesthetic", means[sample][2]}};
+        if (pooled) entry["suite"] = names[k];
         // The output of the lowest seed that has one.
         for (int seed : d.seeds) {
           auto img = db.prepare("SELECT image_blob FROM bench_outputs WHERE run_id = ? AND sample_id = ?");
-          img.bind(1, d.runOfSeed[seed]).bind(2, sample);
+          img.bind(1, d.runOfSeed[k][seed]).bind(2, id);
           if (img.step() && !img.columnIsNull(0)) {
             entry["image_blob"] = img.columnText(0);
             entry["seed"] = seed;

@@ -21,6 +21,10 @@ namespace psr::bench {
 struct ReportOptions {
   std::string suite = "builtin";
   std::vector<std::string> models;  ///< labels; empty = every label run on the suite (first run first)
+  /// More suites pooled with `suite`: each model's values of every suite together, paired over
+  /// (suite, item), for power no single suite has. Every model must have run on every suite with
+  /// the same seed replicates; without `models`, the labels run on all of them.
+  std::vector<std::string> pool;
   int bootstrap = 1000;
   std::uint64_t seed = 20260;       ///< of the bootstrap
   int worst = 3;                    ///< worst samples per model and subset
@@ -34,6 +38,8 @@ struct ReportOptions {
 /// common seed when the runs share seeds, bootstrapped like the means; significant = excludes 0),
 /// "worst": {label: {subset: [{sample_id, instruction, psr, semantic, aesthetic, score,
 /// image_blob, reference_blobs}]}}, "errors": {label: [{seed, sample_id, subset, error}]}}.
+/// Pooled (`pool` not empty): "suite" is the suites' names joined by " + ", "pooled_suites" lists
+/// them, and worst samples and errors say their "suite".
 /// Throws NotFound when the suite has no runs of the requested models.
 nlohmann::json benchReport(store::Workspace& workspace, const ReportOptions& options);
 

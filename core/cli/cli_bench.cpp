@@ -228,7 +228,7 @@ int runRun(CliContext& ctx, const RunArgs& a) {
 
 struct ReportArgs {
   std::string suite = bench::kBuiltinSuite, html, out;
-  std::vector<std::string> models;
+  std::vector<std::string> models, pool;
   int bootstrap = 1000, worst = 3;
   bool json = false;
 };
@@ -287,6 +287,7 @@ int runReport(CliContext& ctx, const ReportArgs& a) {
   bench::ReportOptions o;
   o.suite = a.suite;
   o.models = a.models;
+  o.pool = a.pool;
   o.bootstrap = a.bootstrap;
   o.worst = a.worst;
   const auto report = bench::benchReport(*ws, o);
@@ -303,13 +304,14 @@ int runCost(CliContext& ctx, const ReportArgs& a) {
   bench::ReportOptions o;
   o.suite = a.suite;
   o.models = a.models;
+  o.pool = a.pool;
   o.bootstrap = 0;
   o.worst = 0;
   const auto report = bench::benchReport(*ws, o);
   json out = json::object();
   for (const auto& label : report["models"]) out[label.get<std::string>()] = report["results"][label.get<std::string>()]["cost"];
   if (a.json) {
-    std::cout << json{{"suite", a.suite}, {"cost", out}}.dump(2) << '\n';
+    std::cout << json{{"suite", report["suite"]}, {"cost", out}}.dump(2) << '\n';
     return kExitOk;
   }
   std::printf("%-24s %14s %16s %16s %8s\n", "model", "generate s/it", "evaluate s/it", "total s/it", "samples");
@@ -460,6 +462,9 @@ void addBenchCommands(CLI::App& app, CliContext& ctx) {
                         : bench->add_subcommand("report", "Means with bootstrap intervals, differences, worst samples");
     report->add_option("--suite", a->suite, "Suite");
     report->add_option("--models", a->models, "Labels to compare (default: all run on the suite)");
+    report->add_option("--pool", a->pool,
+                       "More suites to pool with --suite: values together, paired over (suite, item); every model "
+                       "needs runs with the same seeds on each");
     report->add_flag("--json", a->json, "Print JSON");
     if (!cost) {
       report->add_option("--html", a->html, "Write a self-contained HTML report here");

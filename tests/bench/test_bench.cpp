@@ -488,6 +488,92 @@ class TestBench : public QObject {
     QCOMPARE(bench::base64("M"), std::string("TQ=="));
   }
 
+  void pooledReportPairsOverBothSuites() {
+    // A second suite with the same models: the pooled report keeps the suites' items apart and
+    // pairs each model's values per (suite, item, seed).
+    bench::SuiteOptions so;
+    so.name = "pool-b";
+    so.samples = 1;
+    so.seed = 78;
+    const auto b = bench::createSuite(*ws_, *catalog_, so);
+    bench::RunOptions o;
+    o.model = "oracle";
+    QCOMPARE(bench::runBench(*ws_, b, *perception_, o)["computed"].get<long long>(), 7LL);
+    o.model = generator_.string();
+    o.label = "tiny";
+    o.steps = 2;
+    o.batch = 4;
+    QCOMPARE(bench::runBench(*ws_, b, *perception_, o)["computed"].get<long long>(), 7LL);
+
+    bench::ReportOptions r;
+    r.bootstrap = 200;
+    r.pool = {"pool-b"};
+    // The report refuses with this code and a message naming `needle`.
+    auto refuses = [&](ErrorCode code, const char* needle) {
+      try {
+        bench::benchReport(*ws_, r);
+      } catch (const Error& e) {
+        return e.code() == code && std::string(e.what()).find(needle) != std::string::npos;
+      }
+      return false;
+    };
+    // tiny has seeds 0, 1 on builtin and only 0 here: refused, not silently mixed.
+    r.models = {"tiny", "oracle"};
+    QVERIFY(refuses(ErrorCode::InvalidArgument, "same seeds"));
+    o.seeds = 2;
+    QCOMPARE(bench::runBench(*ws_, b, *perception_, o)["computed"].get<long long>(), 7LL);
+
+    r.models.clear();  // the labels run on both suites, in the first suite's order
+    const auto pooled = bench::benchReport(*ws_, r);
+    QCOMPARE(pooled["models"], json({"tiny", "oracle"}));
+    QCOMPARE(pooled["suite"].get<std::string>(), std::string("builtin + pool-b"));
+    QCOMPARE(pooled["pooled_suites"].size(), std::size_t(2));
+    QCOMPARE(pooled["pooled_suites"][1]["items"].get<std::size_t>(), std::size_t(7));
+    QCOMPARE(pooled["results"]["tiny"]["samples"].get<long long>(), 21LL);  // 14 + 7: no id collides
+    QCOMPARE(pooled["results"]["tiny"]["subsets"]["attribute"]["psr"]["values"].get<long long>(), 6LL);
+
+    // The paired attribute PSR difference, recomputed from both suites' stored values.
+    std::map<std::pair<std::string, std::int64_t>, std::map<std::string, std::map<int, double>>> stored;
+    auto q = ws_->db().prepare(
+        "SELECT r.suite, r.label, r.seed, v.sample_id, v.value FROM bench_results v JOIN bench_runs r ON r.id = v.run_id "
+        "WHERE r.suite IN ('builtin', 'pool-b') AND v.subset = 'attribute' AND v.metric = 'psr' AND r.label IN ('tiny', 'oracle')");
+    while (q.step()) stored[{q.columnText(0), q.columnInt(3)}][q.columnText(1)][int(q.columnInt(2))] = q.columnDouble(4);
+    double sum = 0;
+    int n = 0;
+    for (auto& [item, byLabel] : stored) {
+      for (auto& [seed, value] : byLabel["oracle"]) {
+        if (!byLabel["tiny"].count(seed)) continue;
+        sum += byLabel["tiny"][seed] - value;
+        ++n;
+      }
+    }
+    QCOMPARE(n, 3);  // two builtin items and one pool-b item, on oracle's seed 0
+    bool saw = false;
+    for (const auto& d : pooled["differences"]) {
+      if (d["a"] != "tiny" || d["b"] != "oracle" || d["subset"] != "attribute" || d["metric"] != "psr") continue;
+      saw = true;
+      QCOMPARE(d["paired"]["values"].get<long long>(), 3LL);
+      QVERIFY(std::abs(d["paired"]["mean"].get<double>() - sum / n) < 1e-12);
+    }
+    QVERIFY(saw);
+    // Worst samples name their suite and carry that suite's image and references.
+    bool sawPoolB = false;
+    for (const auto& w : pooled["worst"]["tiny"]["attribute"]) {
+      QVERIFY(w.contains("suite") && w.contains("image_blob") && w.contains("instruction"));
+      sawPoolB = sawPoolB || w["suite"] == "pool-b";
+    }
+    QCOMPARE(pooled["worst"]["tiny"]["attribute"].size(), std::size_t(3));  // 3 pooled items, worst = 3
+    QVERIFY(sawPoolB);
+    QVERIFY(bench::benchReportHtml(*ws_, pooled).find("builtin + pool-b") != std::string::npos);
+
+    r.pool = {"builtin"};
+    QVERIFY(refuses(ErrorCode::InvalidArgument, "named twice"));
+    r.pool = {"pool-b"};
+    r.models = {"tiny-pos"};  // run on builtin only
+    QVERIFY(refuses(ErrorCode::NotFound, "pool-b"));
+    QVERIFY(bench::deleteSuite(*ws_, "pool-b"));
+  }
+
   void psrbenchExportImportRoundTrip() {
     bench::PsrBenchExportOptions e;
     e.outDir = dir_ / "export";
