@@ -155,6 +155,33 @@ class TestTrainPanel : public QObject {
     QVERIFY(kinds.contains("sft"));
     QVERIFY(kinds.contains("rl"));
     QCOMPARE(psr::ui::uniqueRunName(testHome->filePath("none"), "sft"), QString("sft"));
+    // Every parameter is listed, set in the spec file or not; the file's own values win.
+    auto presetNamed = [&](const QString& label) -> QJsonObject {
+      for (const auto& p : presets)
+        if (p.label.endsWith(label)) return p.spec;
+      return {};
+    };
+    const QJsonObject rl = presetNamed(QString::fromUtf8("\u00b7 rl"));
+    QVERIFY(!rl.isEmpty());
+    QCOMPARE(rl.value("lr").toDouble(), 1e-3);                      // rl.json
+    QCOMPARE(rl.value("kl_max").toDouble(-1), 0.0);                 // defaults/rl.json
+    QCOMPARE(rl.value("self_check").toBool(false), true);
+    QCOMPARE(rl.value("reward_retries").toInt(), 2);
+    QVERIFY(!rl.contains("train_steps") || rl.value("train_steps").toInt() == 0);
+    const QJsonObject sft = presetNamed(QString::fromUtf8("\u00b7 sft"));
+    QCOMPARE(sft.value("steps").toInt(), 800);                      // sft.json
+    QCOMPARE(sft.value("min_lr_fraction").toDouble(), 0.1);         // defaults/sft.json
+    QCOMPARE(sft.value("timesteps").toObject().value("distribution").toString(), QString("logit-normal"));
+    // A folder without defaults still gives launchable presets, with only their own keys.
+    QTemporaryDir bare;
+    QFile spec(bare.filePath("mine.json"));
+    QVERIFY(spec.open(QIODevice::WriteOnly));
+    spec.write(R"({"kind": "sft", "model": "tiny", "data": {"shards": "x"}, "steps": 5})");
+    spec.close();
+    const auto barePresets = psr::ui::loadJobPresets(bare.path());
+    QCOMPARE(barePresets.size(), 2);  // mine + the RL starter
+    QCOMPARE(barePresets.first().spec.keys().size(), 4);
+    QCOMPARE(barePresets.last().spec.value("init").toString(), QString("sft"));
   }
 
   void specTableEditsKeepTypes() {

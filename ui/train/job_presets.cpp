@@ -10,39 +10,31 @@
 namespace psr::ui {
 namespace {
 
-/// The RL trainer's defaults (core/train/rl_config.h) starting from the shipped `sft` model with
-/// prompts of the world's train split.
-QJsonObject rlDefaults() {
+/// The RL preset offered when no RL spec ships: the shipped `sft` model with prompts of the
+/// world's train split; every other parameter comes from defaults/rl.json.
+QJsonObject rlStarter() {
   return QJsonObject{
       {"kind", "rl"},
       {"name", "rl"},
       {"init", "sft"},
       {"data", QJsonObject{{"world", QJsonObject{{"subjects", QJsonObject{{"2", 0.9}, {"3", 0.05}, {"4", 0.05}}}}}}},
-      {"epochs", 100},
-      {"prompts_per_epoch", 4},
-      {"group_size", 6},
-      {"rollout_batch", 12},
-      {"sampling_steps", 10},
-      {"noise_level", 0.7},
-      {"shift", 3.0},
-      {"guidance", 1.0},
-      {"train_steps", 0},
-      {"clip_range", 1e-4},
-      {"advantage_clip", 5.0},
-      {"advantage", "summed"},
-      {"std", "group"},
-      {"kl_beta", 0.01},
-      {"kl_max", 0.0},
-      {"lr", 1e-5},
-      {"grad_clip", 1.0},
-      {"ema", 0.0},
-      {"weights", QJsonObject{{"psr", 0.4}, {"semantic", 0.4}, {"aesthetic", 0.2}}},
-      {"checkpoint_every", 10},
-      {"keep_checkpoints", 3},
-      {"seed", 1},
-      {"threads", 2},
       {"out", "rl"},
   };
+}
+
+QJsonObject readObject(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+/// `spec` with every key of `defaults` it lacks added. A spec's own keys always win, so the
+/// trainer runs exactly what it would without them (tests/train/test_job_defaults.cpp checks
+/// this for every shipped spec); the panel lists every parameter this way, set or not.
+QJsonObject withDefaults(QJsonObject spec, const QJsonObject& defaults) {
+  for (auto it = defaults.begin(); it != defaults.end(); ++it)
+    if (!spec.contains(it.key())) spec.insert(it.key(), it.value());
+  return spec;
 }
 
 QString kindLabel(const QString& kind) { return kind == QLatin1String("rl") ? QStringLiteral("RL") : kind.toUpper(); }
@@ -67,20 +59,23 @@ QString jobPresetsDir() {
 
 QList<JobPreset> loadJobPresets(const QString& dir) {
   QList<JobPreset> presets;
+  auto defaultsFor = [&dir](const QString& kind) {
+    return dir.isEmpty() ? QJsonObject{} : readObject(QDir(dir).filePath(QStringLiteral("defaults/%1.json").arg(kind)));
+  };
   bool haveRl = false;
   if (!dir.isEmpty()) {
     for (const QFileInfo& file : QDir(dir).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
-      QFile f(file.filePath());
-      if (!f.open(QIODevice::ReadOnly)) continue;
-      const QJsonObject spec = QJsonDocument::fromJson(f.readAll()).object();
+      const QJsonObject spec = readObject(file.filePath());
       const QString kind = spec.value(QLatin1String("kind")).toString();
       if (kind != QLatin1String("sft") && kind != QLatin1String("rl")) continue;
       haveRl = haveRl || kind == QLatin1String("rl");
-      presets.append({QStringLiteral("%1 \u00b7 %2").arg(kindLabel(kind), file.completeBaseName()), spec});
+      presets.append({QStringLiteral("%1 \u00b7 %2").arg(kindLabel(kind), file.completeBaseName()),
+                      withDefaults(spec, defaultsFor(kind))});
     }
   }
   if (!haveRl) {
-    presets.append({QCoreApplication::translate("JobPresets", "RL \u00b7 Flow-GRPO defaults (from sft)"), rlDefaults()});
+    presets.append({QCoreApplication::translate("JobPresets", "RL \u00b7 Flow-GRPO defaults (from sft)"),
+                    withDefaults(rlStarter(), defaultsFor(QStringLiteral("rl")))});
   }
   return presets;
 }

@@ -16,8 +16,10 @@ struct JobPreset {
 /// tree's models/generator/jobs found from the executable; empty when there is none.
 QString jobPresetsDir();
 
-/// The shipped specs of `dir` (every *.json with a "kind"), in name order, plus the RL trainer's
-/// defaults when no RL spec ships, so both kinds can always be launched.
+/// The shipped specs of `dir` (every *.json with a "kind"), in name order, plus an RL starter
+/// from `sft` when no RL spec ships, so both kinds can always be launched. Each preset also
+/// lists every key its trainer reads that it does not set, at the trainer's default
+/// (`dir`/defaults/<kind>.json), so every parameter can be found and edited.
 QList<JobPreset> loadJobPresets(const QString& dir);
 
 /// `base` when no run folder `runsDir/base` exists, else `base-2`, `base-3`, …: launching a preset
