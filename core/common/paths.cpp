@@ -68,4 +68,18 @@ std::vector<std::filesystem::path> pluginDirs() {
   return out;
 }
 
+std::filesystem::path shippedModelsDir(const std::string& kind, const std::filesystem::path& sourceTreeDir,
+                                       const std::filesystem::path& exeDir) {
+  if (!exeDir.empty()) {
+    const auto installed = (exeDir / ".." / "share" / "psr-studio" / "models" / kind).lexically_normal();
+    std::error_code ec;
+    if (std::filesystem::is_directory(installed, ec)) return installed;
+  }
+  return sourceTreeDir;
+}
+
+std::filesystem::path shippedModelsDir(const std::string& kind, const std::filesystem::path& sourceTreeDir) {
+  return shippedModelsDir(kind, sourceTreeDir, executableDir());
+}
+
 }  // namespace psr

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace psr {
@@ -17,5 +18,13 @@ std::filesystem::path resolveWorkspaceDir(const std::filesystem::path& explicitD
 /// `$PSR_PLUGIN_PATH` (colon-separated), then `<executable dir>/../lib/psr-studio/plugins`, the
 /// install layout that the build tree mirrors. The folders need not exist.
 std::vector<std::filesystem::path> pluginDirs();
+
+/// Where the shipped models of `kind` ("generator", "perception") are: the install layout
+/// `<executable dir>/../share/psr-studio/models/<kind>` when that folder exists (the .deb), else
+/// `sourceTreeDir`, the build's source tree (a build-tree binary has no share/ beside it).
+std::filesystem::path shippedModelsDir(const std::string& kind, const std::filesystem::path& sourceTreeDir);
+/// The same for an executable in `exeDir` (testable without installing).
+std::filesystem::path shippedModelsDir(const std::string& kind, const std::filesystem::path& sourceTreeDir,
+                                       const std::filesystem::path& exeDir);
 
 }  // namespace psr

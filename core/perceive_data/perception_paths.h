@@ -6,7 +6,8 @@ namespace psr::perceive_data {
 
 /// The folder holding detector.safetensors, features.safetensors and aesthetic.safetensors:
 /// `explicitDir` when given, else $PSR_PERCEPTION_MODELS, else the shipped defaults
-/// (resources/models/perception of this build's source tree).
+/// (an installed package's share/psr-studio/models/perception, else resources/models/perception of
+/// this build's source tree).
 std::filesystem::path perceptionModelsDir(const std::string& explicitDir = {});
 
 /// `dir`/<model>.safetensors.

@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 
 #include "common/error.h"
+#include "common/paths.h"
 #include "perceive_data/image_tensor.h"
 #include "train/sft_trainer.h"
 #include "world/image_codec.h"
@@ -15,7 +16,7 @@ namespace fs = std::filesystem;
 
 fs::path generatorModelsDir() {
   if (const char* env = std::getenv("PSR_GENERATOR_MODELS"); env && *env) return env;
-  return PSR_GENERATOR_MODELS_DIR;
+  return shippedModelsDir("generator", PSR_GENERATOR_MODELS_DIR);
 }
 
 fs::path resolveGenerator(const std::string& model) {

@@ -8,7 +8,8 @@
 
 namespace psr::train_data {
 
-/// The shipped generators' folder: $PSR_GENERATOR_MODELS, else resources/models/generator.
+/// The shipped generators' folder: $PSR_GENERATOR_MODELS, else an installed package's
+/// share/psr-studio/models/generator, else resources/models/generator of the source tree.
 std::filesystem::path generatorModelsDir();
 
 /// A model argument to a checkpoint folder: "base"/"sft"/"rl" (shipped), a checkpoint folder

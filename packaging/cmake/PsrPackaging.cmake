@@ -7,6 +7,9 @@ if(PSR_BUILD_GUI)
   install(FILES resources/icons/psr-studio.svg DESTINATION share/icons/hicolor/scalable/apps)
 endif()
 install(FILES README.md resources/licenses/ASSETS.md DESTINATION share/doc/psr-studio OPTIONAL)
+# The shipped generators (base, sft, rl and their job specs) and perception models: an installed
+# psr finds them beside itself (common/paths.h shippedModelsDir), not in the build's source tree.
+install(DIRECTORY resources/models/ DESTINATION share/psr-studio/models)
 
 set(CPACK_PACKAGE_NAME "psr-studio")
 set(CPACK_PACKAGE_VENDOR "PSR Studio developers")

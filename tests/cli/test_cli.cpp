@@ -66,6 +66,7 @@ class TestCli : public QObject {
   void badWorkspaces_data();
   void badWorkspaces();
   void readOnlyWorkspace();
+  void installedBinaryUsesItsOwnModels();
 
  private:
   QTemporaryDir tmp_;
@@ -186,6 +187,36 @@ void TestCli::readOnlyWorkspace() {
   QVERIFY2(r.err.contains("not writable"), qPrintable(r.err));
   QCOMPARE(init.exitCode, 7);
   QVERIFY(!QFileInfo::exists(dir + "/sub"));
+}
+
+// An installed psr (the .deb: <prefix>/bin/psr and <prefix>/share/psr-studio/models) must read
+// the shipped models beside itself, not from the source tree of the machine that built it.
+void TestCli::installedBinaryUsesItsOwnModels() {
+  QTemporaryDir prefix;
+  QVERIFY(QDir().mkpath(prefix.filePath("bin")));
+  const QString exe = prefix.filePath("bin/psr");
+  QVERIFY(QFile::copy(PSR_CLI_PATH, exe));
+  QVERIFY(QFile::setPermissions(exe, QFile::permissions(exe) | QFileDevice::ExeOwner));
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.remove("PSR_GENERATOR_MODELS");
+  auto exportSft = [&](const QString& out) {
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(exe, {"model", "export", "--from", "sft", "--out", prefix.filePath(out)});
+    p.waitForFinished(60000);
+    return Result{p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+  };
+  // No share/ beside it: the build's source tree, which ships sft.
+  const Result fromSource = exportSft("a");
+  QVERIFY2(fromSource.exitCode == 0, qPrintable(fromSource.err));
+  QVERIFY(QFile::exists(prefix.filePath("a/config.json")));
+  // An install layout without sft: the binary looks there, and says so.
+  const QString installed = prefix.filePath("share/psr-studio/models/generator");
+  QVERIFY(QDir().mkpath(installed));
+  const Result fromInstall = exportSft("b");
+  QVERIFY(fromInstall.exitCode != 0);
+  QVERIFY2(fromInstall.err.contains("is not in " + QDir::cleanPath(installed)), qPrintable(fromInstall.err));
+  QVERIFY(!QFile::exists(prefix.filePath("b/config.json")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
