@@ -190,18 +190,32 @@ class TestDistributed : public QObject {
     const auto a = trainState(ws, "rl-single"), b = trainState(ws, "rl-dp");
     const double worst = maxDifference(a, b);
     const auto initial = psr::model::loadGenerator(root / "init");
-    double moved = 0;
-    for (const auto& item : initial.dit->named_parameters())
-      moved = std::max(moved, (a.at("param/dit." + item.key()) - item.value()).abs().max().item<double>());
+    double moved = 0, updateSq = 0, updateDiffSq = 0;
+    for (const auto& item : initial.dit->named_parameters()) {
+      const auto start = item.value().to(at::kDouble);
+      const auto ua = a.at("param/dit." + item.key()).to(at::kDouble) - start;
+      const auto ub = b.at("param/dit." + item.key()).to(at::kDouble) - start;
+      moved = std::max(moved, ua.abs().max().item<double>());
+      updateSq += ua.pow(2).sum().item<double>();
+      updateDiffSq += (ua - ub).pow(2).sum().item<double>();
+    }
+    const double relativeUpdate = std::sqrt(updateDiffSq / std::max(updateSq, 1e-300));
     qInfo("RL max |single - 2 ranks|: %.3g over %zu tensors, %.3g over logged metrics, %.3g over per-sample rewards, "
-          "%.3g over advantages; training moved weights by %.3g",
-          worst, a.size(), metricDelta, sampleDelta, advantageDelta, moved);
+          "%.3g over advantages; training moved weights by %.3g; |update difference| / |update| %.3g",
+          worst, a.size(), metricDelta, sampleDelta, advantageDelta, moved, relativeUpdate);
     QVERIFY2(loss > 0 && moved > 1e-3, "the run must actually train");
     QVERIFY(metricDelta < 1e-5 && sampleDelta < 1e-5);
     QVERIFY(advantageDelta < 1e-2);
-    // AdamW's first steps are lr * g / (|g| + 1e-8): weights whose gradient is at rounding level
-    // move by a rounding-dependent fraction of lr in any run, so the bound is tied to lr (2%).
-    QVERIFY(worst < 0.02 * spec["lr"].get<double>());
+    // The update is the single process's: a rank missing the other's gradient, or a wrong loss
+    // normalisation across ranks, changes the update's direction by tens of percent.
+    QVERIFY2(relativeUpdate < 1e-2, std::to_string(relativeUpdate).c_str());
+    // Element by element the two runs agree only up to how rounding travels: the ranks sample
+    // half-batches, so rewards differ at 1e-7, advantages of a low-variance group amplify that
+    // (3e-4 above), and AdamW's early steps lr * g / (|g| + 1e-8) move a weight whose gradient is
+    // at rounding level by a rounding-dependent fraction of lr. Measured on one machine: a few
+    // hundred of 471k weights differ by more than 2 % of lr, the largest by 0.53 lr (another
+    // machine: under 2 %). The bound only guards against a blow-up.
+    QVERIFY(worst < 5 * spec["lr"].get<double>());
 
     // rollout_batch must split evenly; the error comes before any rendezvous.
     const auto [bad, badErr] = runRanks(ws, args("rl-dp.json"), 3, 2);
