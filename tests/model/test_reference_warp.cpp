@@ -27,6 +27,14 @@ namespace {
 
 double maxDiff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
+/// The cached and full forwards sum in different orders; with velocity outputs up to ~15 (47 at
+/// t = 0.1) their float32 difference reached 8.4e-5 alone and 1.2e-4 under a loaded parallel
+/// CTest, so it is bounded relative to the output (2e-5 of max |full|). A cache of other
+/// references is off by 6 (cachedForwardEqualsJointAndAbsentReferencesAreIgnored).
+bool cachedMatches(const at::Tensor& full, const at::Tensor& cached) {
+  return maxDiff(full, cached) < 2e-5 * full.abs().max().item<double>();
+}
+
 DitConfig warpConfig() {
   auto c = modelPreset("tiny").dit;
   c.prediction = Prediction::X0;
@@ -134,7 +142,13 @@ class TestReferenceWarp : public QObject {
     const auto pos = gridPositions(grid, 0);
     const auto full = dit->forward(img, pos, t, text, refs);
     const auto cached = dit->forwardCached(img, pos, t, text, dit->encodeReferences(refs), refs.present);
-    QVERIFY2(maxDiff(full, cached) < 1e-4, std::to_string(maxDiff(full, cached)).c_str());
+    QVERIFY2(cachedMatches(full, cached), std::to_string(maxDiff(full, cached)).c_str());
+    // The bound still tells a cache of other references apart.
+    auto other = fixtures::randomReferences(c, 2, grid, gen);
+    const auto wrong = dit->forwardCached(img, pos, t, text, dit->encodeReferences(other), refs.present);
+    QVERIFY2(!cachedMatches(full, wrong), std::to_string(maxDiff(full, wrong)).c_str());
+    qInfo("full vs cached %.3g, vs a cache of other references %.3g (max |full| %.3g)", maxDiff(full, cached),
+          maxDiff(full, wrong), full.abs().max().item<double>());
     QVERIFY(at::isfinite(full).all().item<bool>());
     // Sample 2 sees no reference: final_layer alone, as the blind forward (float rounding of
     // the masked attention differs, amplified 10x by the x0 -> velocity division at t = 0.1).
@@ -295,7 +309,7 @@ class TestReferenceWarp : public QObject {
       const auto wanted = ReferenceWarpImpl::offsetsOfMaps(pooled, grid);
       QVERIFY2(maxDiff(trace.offsets, wanted) < 1e-5, std::to_string(maxDiff(trace.offsets, wanted)).c_str());
       const auto cached = dit->forwardCached(img, pos, t, text, dit->encodeReferences(refs), refs.present);
-      QVERIFY2(maxDiff(full, cached) < 1e-4, std::to_string(maxDiff(full, cached)).c_str());
+      QVERIFY2(cachedMatches(full, cached), std::to_string(maxDiff(full, cached)).c_str());
     }
     // A head's pooling cannot be changed in place.
     auto g = createGenerator(modelPreset("tiny"), WordTokenizer::fromCorpus({"a cat"}));
