@@ -216,10 +216,15 @@ int runRlCommand(CliContext& ctx, const RlArgs& a) {
     if (log) log->finish("failed", kExitError, e.what());
     throw;
   }
+  // One place decides how the run ends in the workspace: paused (stopped with a checkpoint), finished, or
+  // finished early by the KL ceiling.
+  const int code = result.cancelled ? kExitCancelled : kExitOk;
+  const std::string state = result.cancelled ? "paused" : "finished";
+  std::string message = result.cancelled ? "stopped at epoch " + std::to_string(result.epoch) + " (checkpoint saved)" : "";
   if (result.klStopEpoch > 0) {
     char kl[64];
     std::snprintf(kl, sizeof kl, "KL %.3g over kl_max %.3g", result.klStopValue, config.klMax);
-    std::string message = "stopped at epoch " + std::to_string(result.klStopEpoch) + ": " + kl;
+    message = "stopped at epoch " + std::to_string(result.klStopEpoch) + ": " + kl;
     std::cerr << json{{"event", "kl_stop"}, {"epoch", result.klStopEpoch}, {"kl", result.klStopValue}, {"kl_max", config.klMax}}.dump()
               << std::endl;
     if (result.checkpoint.empty()) {
@@ -231,13 +236,9 @@ int runRlCommand(CliContext& ctx, const RlArgs& a) {
     }
     message += "; the run's model is its epoch-" + std::to_string(result.epoch) +
                " checkpoint (a resume stops there again: raise kl_max to go on)";
-    if (log) log->finish("finished", kExitOk, message);
     std::cerr << message << std::endl;
   }
-  const int code = result.cancelled ? kExitCancelled : kExitOk;
-  if (log && result.klStopEpoch == 0)
-    log->finish(result.cancelled ? "paused" : "finished", code,
-                result.cancelled ? "stopped at epoch " + std::to_string(result.epoch) + " (checkpoint saved)" : "");
+  if (log) log->finish(state, code, message);
   auto report = result.toJson();
   report["job_id"] = log ? log->jobId() : 0;
   report["out"] = config.out.string();

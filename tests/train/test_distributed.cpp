@@ -8,6 +8,7 @@
 #include "pipeline_fixture.h"
 #include "tensor/tensor_io.h"
 #include "train/sft_trainer.h"
+#include "train/train_checkpoint.h"
 #include "train_fixtures.h"
 
 #include <QDir>
@@ -242,6 +243,46 @@ class TestDistributed : public QObject {
     const auto [both, bothErr] = runRanks(ws, args("rl-both.json"), 0, 4);
     QVERIFY2(both[0] == 2 && bothErr.find("not both") != std::string::npos, bothErr.c_str());
     QVERIFY(!fs::exists(runs / "rl-both"));
+
+    // The KL ceiling through the CLI. With one prompt per epoch, epoch 1's single update is at the
+    // reference (KL 0), epoch 2's is past any positive ceiling: the run ends at epoch 2, keeps
+    // epoch 1's checkpoint, exits 0 and its job row is "finished" with the reason.
+    spec["data"] = {{"world", {{"subjects", {{"2", 1.0}}}}}};
+    spec["epochs"] = 3;
+    spec["prompts_per_epoch"] = 1;
+    spec["kl_max"] = 1e-30;
+    spec["out"] = "rl-kl";
+    std::ofstream(root / "rl-kl.json") << spec.dump();
+    const auto [kl, klErr] = runRanks(ws, args("rl-kl.json"), 0, 5);
+    QVERIFY2(kl[0] == 0 && klErr.find("\"event\":\"kl_stop\"") != std::string::npos, klErr.c_str());
+    QCOMPARE(metricLines(runs / "rl-kl" / "metrics.jsonl").size(), std::size_t(2));
+    QCOMPARE(psr::train::latestCheckpoint(runs / "rl-kl"), psr::train::checkpointPath(runs / "rl-kl", 1));
+    // Without a checkpoint to keep (checkpoint_every past the stop) the run failed: exit 1, and the
+    // row says what to change.
+    spec["checkpoint_every"] = 5;
+    spec["out"] = "rl-kl-none";
+    std::ofstream(root / "rl-kl-none.json") << spec.dump();
+    const auto [none, noneErr] = runRanks(ws, args("rl-kl-none.json"), 0, 6);
+    QVERIFY2(none[0] == 1 && noneErr.find("raise kl_max or lower lr") != std::string::npos, noneErr.c_str());
+    QProcess list;
+    list.start(PSR_CLI_PATH, {"-w", ws, "jobs", "list", "--json"});
+    QVERIFY(list.waitForFinished(60000) && list.exitCode() == 0);
+    const auto jobs = json::parse(list.readAllStandardOutput().toStdString());
+    auto row = [&](const std::string& out) {
+      for (const auto& j : jobs)
+        if (fs::path(j["spec"].value("out", std::string())).filename() == out) return j;
+      return json();
+    };
+    const auto stopped = row("rl-kl"), failed = row("rl-kl-none");
+    QVERIFY2(stopped.is_object() && failed.is_object(), jobs.dump(1).c_str());
+    QCOMPARE(stopped["state"].get<std::string>(), std::string("finished"));
+    QCOMPARE(stopped["exit_code"].get<int>(), 0);
+    const auto why = stopped["message"].get<std::string>();
+    QVERIFY2(why.find("stopped at epoch 2: KL") != std::string::npos && why.find("epoch-1 checkpoint") != std::string::npos,
+             why.c_str());
+    QCOMPARE(failed["state"].get<std::string>(), std::string("failed"));
+    QCOMPARE(failed["exit_code"].get<int>(), 1);
+    QVERIFY(failed["message"].get<std::string>().find("no checkpoint was written yet") != std::string::npos);
   }
 };
 
