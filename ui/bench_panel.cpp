@@ -7,10 +7,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "bench/bench_bar_view.h"
@@ -37,6 +39,10 @@ namespace {
 // checked; every label a run from this panel finishes is shown.
 constexpr int kDefaultShown = 6;
 enum Tab { TableTab, RadarTab, BarsTab, RunsTab };
+
+QString poolText(qsizetype pooled) {
+  return pooled == 0 ? BenchPanel::tr("Pool\u2026") : BenchPanel::tr("Pooled with %n", nullptr, int(pooled));
+}
 
 }  // namespace
 
@@ -145,6 +151,14 @@ QWidget* BenchPanel::createSelection() {
   suiteBox_ = new QComboBox(box);
   suiteBox_->setObjectName(QStringLiteral("benchSuite"));
   suiteBox_->setToolTip(tr("The suite whose runs are compared"));
+  poolButton_ = new QToolButton(box);
+  poolButton_->setObjectName(QStringLiteral("benchPool"));
+  poolButton_->setToolTip(tr("Pool other suites' samples with this one's, for tighter intervals (as psr bench report "
+                             "--pool): the models run on every pooled suite with the same seed replicates are "
+                             "compared; a cell's samples open from the first suite"));
+  poolButton_->setPopupMode(QToolButton::InstantPopup);
+  poolMenu_ = new QMenu(poolButton_);
+  poolButton_->setMenu(poolMenu_);
   labelList_ = new QListWidget(box);
   labelList_->setObjectName(QStringLiteral("benchModels"));
   labelList_->setToolTip(tr("Models (run labels) compared in the table and charts, in the order they were first run"));
@@ -156,11 +170,17 @@ QWidget* BenchPanel::createSelection() {
   row->setContentsMargins(0, 4, 0, 0);
   row->addWidget(new QLabel(tr("Suite"), box));
   row->addWidget(suiteBox_);
+  row->addWidget(poolButton_);
   row->addSpacing(12);
   row->addWidget(new QLabel(tr("Models"), box));
   row->addWidget(labelList_, 1);
-  connect(suiteBox_, &QComboBox::currentIndexChanged, this, [this] { selectionChanged(); });
+  connect(suiteBox_, &QComboBox::currentIndexChanged, this, [this] {
+    pooled_.removeAll(suite());
+    updatePoolMenu();
+    selectionChanged();
+  });
   connect(labelList_, &QListWidget::itemChanged, this, [this] { selectionChanged(); });
+  updatePoolMenu();
   return box;
 }
 
@@ -189,6 +209,47 @@ void BenchPanel::setSuite(const QString& suite) {
 }
 
 QString BenchPanel::suite() const { return suiteBox_->currentText(); }
+
+QStringList BenchPanel::comparedSuites() const {
+  if (suite().isEmpty()) return {};
+  return QStringList{suite()} + pooled_;
+}
+
+void BenchPanel::setPooledSuites(const QStringList& suites) {
+  pool(suites);
+  updatePoolMenu();
+}
+
+void BenchPanel::pool(const QStringList& suites) {
+  pooled_.clear();
+  // In the suite list's order, so one set of suites always pools (and bootstraps) the same way.
+  for (int i = 0; i < suiteBox_->count(); ++i) {
+    const QString name = suiteBox_->itemText(i);
+    if (name != suite() && suites.contains(name)) pooled_ << name;
+  }
+  poolButton_->setText(poolText(pooled_.size()));
+  selectionChanged();
+}
+
+void BenchPanel::updatePoolMenu() {
+  poolMenu_->clear();
+  for (int i = 0; i < suiteBox_->count(); ++i) {
+    const QString name = suiteBox_->itemText(i);
+    if (name == suite()) continue;
+    QAction* action = poolMenu_->addAction(name);
+    action->setCheckable(true);
+    action->setChecked(pooled_.contains(name));
+    // The menu stays as it is while one of its actions signals (rebuilding it would delete the sender).
+    connect(action, &QAction::toggled, this, [this, name](bool on) {
+      QStringList next = pooled_;
+      if (on) next << name;
+      else next.removeAll(name);
+      pool(next);
+    });
+  }
+  poolButton_->setEnabled(!poolMenu_->isEmpty());
+  poolButton_->setText(poolText(pooled_.size()));
+}
 
 void BenchPanel::setShownLabels(const QStringList& labels) {
   {
@@ -245,16 +306,19 @@ void BenchPanel::updateSuites(const QStringList& suites) {
   suiteBox_->addItems(suites);
   // A suite with no runs yet has nothing to compare: prefer the kept one, else the first with runs.
   suiteBox_->setCurrentIndex(qMax(0, int(suites.indexOf(keep))));
+  pooled_.removeIf([&](const QString& s) { return !suites.contains(s) || s == suite(); });
+  updatePoolMenu();
 }
 
 void BenchPanel::updateLabels(psr::store::Workspace& workspace) {
-  const QList<BenchLabel> labels = readBenchLabels(workspace.db(), suite());
+  const QList<BenchLabel> labels = readBenchLabels(workspace.db(), comparedSuites());
   QStringList names;
   for (const BenchLabel& l : labels) names << l.label;
-  // Another suite starts from the default choice; on the same suite the user's checks stay and
+  // Other suites start from the default choice; on the same ones the user's checks stay and
   // labels that appear (a run elsewhere, a run from the bar) join while there is room.
-  if (suite() != labelsSuite_) {
-    labelsSuite_ = suite();
+  const QString compared = comparedSuites().join(QStringLiteral(" + "));
+  if (compared != labelsSuite_) {
+    labelsSuite_ = compared;
     seenLabels_.clear();
   }
   QStringList checked = seenLabels_.isEmpty() ? QStringList() : shownLabels();
@@ -330,6 +394,7 @@ bool BenchPanel::reload(psr::store::Workspace& workspace) {
     const QSignalBlocker quietLabels(labelList_);
     suiteBox_->clear();
     labelList_->clear();
+    pooled_.clear();
   }
   runBar_->setWorkspaceDir(dir);
   auto& db = workspace.db();
@@ -342,10 +407,10 @@ bool BenchPanel::reload(psr::store::Workspace& workspace) {
     runBar_->setSuites(suites);
     updateLabels(workspace);
     const QStringList shown = shownLabels();
-    grid_->setMeans(readBenchMeans(db, suite(), shown));
+    grid_->setMeans(readBenchMeans(db, comparedSuites(), shown));
     gridView_->resizeColumnsToContents();
     updateCharts();
-    if (!shown.isEmpty()) intervals_->request(databaseFile_, suite(), shown);
+    if (!shown.isEmpty()) intervals_->request(databaseFile_, comparedSuites(), shown);
     WorkspaceQuery query(workspace);
     runs_->setRows(query.rows("SELECT r.label, r.suite, r.seed, count(DISTINCT c.subset), coalesce(sum(c.n), 0), "
                               "  (SELECT count(*) FROM bench_outputs o WHERE o.run_id = r.id AND o.error IS NOT NULL), "
@@ -370,7 +435,8 @@ bool BenchPanel::reload(psr::store::Workspace& workspace) {
                     countText(suiteBox_->count(), tr("suite"), tr("suites"));
   if (!suite().isEmpty()) {
     summary += QStringLiteral(" \u00b7 ") + tr("%1 of %2 on %3 shown").arg(shownLabels().size()).arg(
-                                                countText(labelList_->count(), tr("model"), tr("models")), suite());
+                                                countText(labelList_->count(), tr("model"), tr("models")),
+                                                comparedSuites().join(QStringLiteral(" + ")));
   }
   setSummary(summary);
   // Running is always possible (the first run creates the built-in suite), so there is always content.

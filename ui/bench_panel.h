@@ -9,8 +9,10 @@
 
 class QComboBox;
 class QListWidget;
+class QMenu;
 class QTableView;
 class QTabWidget;
+class QToolButton;
 
 namespace psr::ui {
 
@@ -40,6 +42,14 @@ class BenchPanel : public WorkspacePanel {
   /// Compares the models of `suite` (when it has runs; refreshes).
   void setSuite(const QString& suite);
   QString suite() const;
+  /// Pools these suites' samples with the current suite's (`psr bench report --pool`): tighter
+  /// intervals over the models run on every one of them. Unknown names and the current suite are
+  /// ignored; an empty list compares the current suite alone (refreshes).
+  void setPooledSuites(const QStringList& suites);
+  /// The pooled suites, in the suite list's order (empty: none).
+  QStringList pooledSuites() const { return pooled_; }
+  /// The current suite followed by the pooled ones: what the table, charts and intervals cover.
+  QStringList comparedSuites() const;
   /// Shows exactly these labels, in the order they were first run (refreshes).
   void setShownLabels(const QStringList& labels);
   QStringList shownLabels() const;
@@ -52,6 +62,7 @@ class BenchPanel : public WorkspacePanel {
 
   BenchRunBar* runBar() const { return runBar_; }
   QComboBox* suiteBox() const { return suiteBox_; }
+  QToolButton* poolButton() const { return poolButton_; }
   QListWidget* labelList() const { return labelList_; }
   BenchGridModel* gridModel() const { return grid_; }
   QTableView* gridView() const { return gridView_; }
@@ -73,6 +84,8 @@ class BenchPanel : public WorkspacePanel {
   QWidget* createSelection();
   QWidget* createCharts();
   void updateSuites(const QStringList& suites);
+  void updatePoolMenu();
+  void pool(const QStringList& suites);
   void updateLabels(psr::store::Workspace& workspace);
   void updateCharts();
   void onCellClicked(const QModelIndex& index);
@@ -82,7 +95,8 @@ class BenchPanel : public WorkspacePanel {
   std::filesystem::path databaseFile_;
   QString fingerprint_;
   bool dirty_ = true;
-  QString labelsSuite_;            // the suite seenLabels_ belongs to
+  QString labelsSuite_;            // the compared suites seenLabels_ belongs to (joined)
+  QStringList pooled_;             // suites pooled with the current one, in the suite list's order
   QSet<QString> seenLabels_;       // labels listed before: a new one is checked when it appears
   QSet<QString> justRun_;          // labels the run bar finished: shown even beyond the default count
   struct Cell {
@@ -92,6 +106,8 @@ class BenchPanel : public WorkspacePanel {
   ErrorBanner* banner_;
   BenchRunBar* runBar_;
   QComboBox* suiteBox_ = nullptr;
+  QToolButton* poolButton_ = nullptr;
+  QMenu* poolMenu_ = nullptr;
   QListWidget* labelList_ = nullptr;
   BenchGridModel* grid_;
   QTableView* gridView_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "common/error.h"
 #include "store/database.h"
 
 namespace psr::bench {
@@ -59,6 +60,30 @@ LabelValues loadLabelValues(store::Database& db, const std::string& suite, const
     row[column.at(values.columnInt(0))] = values.columnDouble(4);
   }
   return v;
+}
+
+LabelValues loadPooledLabelValues(store::Database& db, const std::vector<std::string>& suites, const std::string& label) {
+  if (suites.size() == 1) return loadLabelValues(db, suites[0], label);
+  LabelValues pooled;
+  for (std::size_t k = 0; k < suites.size(); ++k) {
+    const LabelValues v = loadLabelValues(db, suites[k], label);
+    if (k == 0) pooled.seeds = v.seeds;
+    if (v.seeds != pooled.seeds)
+      throw Error("model '" + label + "' has " + std::to_string(v.seeds.size()) + " seed replicate(s) on '" + suites[k] +
+                      "' and " + std::to_string(pooled.seeds.size()) + " on '" + suites[0] +
+                      "' (or different seeds); pooling needs the same seeds on every suite",
+                  ErrorCode::InvalidArgument);
+    for (const auto& [subset, metrics] : v.subsets) {
+      for (const auto& [metric, rows] : metrics) {
+        for (const auto& [sample, row] : rows) {
+          if (sample < 0 || sample >= kSuiteStride)
+            throw Error("suite '" + suites[k] + "' has a sample id out of the pooling range", ErrorCode::InvalidArgument);
+          pooled.subsets[subset][metric][std::int64_t(k) * kSuiteStride + sample] = row;
+        }
+      }
+    }
+  }
+  return pooled;
 }
 
 SubsetIntervals labelIntervals(const LabelValues& v, const std::string& metric, std::size_t metricIndex,

@@ -29,6 +29,15 @@ struct LabelValues {
 /// Reads every stored value of `label` on `suite` (one query over its runs' results).
 LabelValues loadLabelValues(store::Database& db, const std::string& suite, const std::string& label);
 
+/// Pooled suites keep their items apart: suite k's item i is sample k·kSuiteStride + i.
+inline constexpr std::int64_t kSuiteStride = std::int64_t(1) << 40;
+
+/// `label`'s values on several suites as one set of samples (suite k's item i keyed
+/// k·kSuiteStride + i), so a paired difference pairs per (suite, item, seed). One suite: exactly
+/// loadLabelValues. Throws InvalidArgument when the label's seed replicates differ between the
+/// suites (the grids' seed columns would not line up) or an item id is out of range.
+LabelValues loadPooledLabelValues(store::Database& db, const std::vector<std::string>& suites, const std::string& label);
+
 /// The report's bootstrap seeds: metric m of a subset uses seed + m, the overall column
 /// seed + kOverallSeedOffset + m, a paired difference seed + kPairedSeedOffset + m.
 inline constexpr std::uint64_t kOverallSeedOffset = 100;

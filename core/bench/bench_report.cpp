@@ -41,9 +41,6 @@ Interval intervalFrom(const json& j) {
   return i;
 }
 
-/// Pooled suites keep their items apart: suite k's item i is sample k·kSuiteStride + i.
-constexpr std::int64_t kSuiteStride = std::int64_t(1) << 40;
-
 /// Everything stored for one label on the suite (or the pooled suites).
 struct ModelData {
   std::vector<int> seeds;                              // sorted; the same on every pooled suite
@@ -191,27 +188,8 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
         throw Error("model '" + label + "' has no runs on suite '" + names[k] + "'", ErrorCode::NotFound);
       }
       if (k == 0) d.seeds = seeds;
-      if (seeds != d.seeds)
-        throw Error("model '" + label + "' has " + std::to_string(seeds.size()) + " seed replicate(s) on '" + names[k] +
-                        "' and " + std::to_string(d.seeds.size()) + " on '" + names[0] +
-                        "' (or different seeds); pooling needs the same seeds on every suite",
-                    ErrorCode::InvalidArgument);
-      const auto values = loadLabelValues(db, names[k], label);
-      if (!pooled) {
-        d.values = values;
-      } else {
-        d.values.seeds = values.seeds;
-        for (const auto& [subset, metrics] : values.subsets) {
-          for (const auto& [metric, rows] : metrics) {
-            for (const auto& [sample, row] : rows) {
-              if (sample < 0 || sample >= kSuiteStride)
-                throw Error("suite '" + names[k] + "' has a sample id out of the pooling range", ErrorCode::InvalidArgument);
-              d.values.subsets[subset][metric][std::int64_t(k) * kSuiteStride + sample] = row;
-            }
-          }
-        }
-      }
       for (int seed : d.seeds) {
+        if (!d.runOfSeed[k].count(seed)) continue;  // other seeds than the first suite's: refused below
         auto outputs = db.prepare(
             "SELECT o.sample_id, o.error, o.generate_s, o.score_s, i.subset FROM bench_outputs o "
             "LEFT JOIN bench_items i ON i.sample_id = o.sample_id AND i.suite_id = ? WHERE o.run_id = ?");
@@ -232,6 +210,8 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
         }
       }
     }
+    // Also refuses a label whose seed replicates differ between the pooled suites.
+    d.values = loadPooledLabelValues(db, names, label);
   }
 
   std::vector<std::string> subsets;

@@ -23,6 +23,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QListWidget>
+#include <QMenu>
 #include <QPainter>
 #include <QProcess>
 #include <QProgressBar>
@@ -33,6 +34,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QTest>
 
 #include "bench/bench_bar_view.h"
@@ -40,11 +42,13 @@
 #include "bench/bench_data.h"
 #include "bench/bench_drilldown.h"
 #include "bench/bench_grid_model.h"
+#include "bench/bench_intervals.h"
 #include "bench/bench_run_bar.h"
 #include "bench/bench_sample_column.h"
 #include "bench/radar_chart.h"
 #include "bench_panel.h"
 #include "curate/cli_job.h"
+#include "error_banner.h"
 #include "inspect/score_image_view.h"
 #include "path_conversion.h"
 #include "store/workspace.h"
@@ -196,6 +200,58 @@ std::unique_ptr<Fixture> makeFixture(const QString& name) {
   }
   tx.commit();
   return f;
+}
+
+/// The report's (label, subset or overall, metric) object: {mean, lo, hi, ...}.
+QJsonObject reportCell(const QJsonObject& results, const QString& label, const QString& subset, const QString& metric) {
+  const QJsonObject model = results[label].toObject();
+  return (subset == psr::ui::kBenchOverall ? model["overall"] : model["subsets"].toObject()[subset]).toObject()[metric].toObject();
+}
+
+/// A shown cell against the report's: "" when its mean (1e-9; the panel sums bench_cells) and
+/// interval bounds (1e-12: the same bootstrap) agree, else which one differs.
+QString cellMismatch(const BenchGridModel& grid, const QString& label, const QString& subset, const QString& metric,
+                     const QJsonObject& cell) {
+  const QModelIndex index = grid.index(grid.rowOf(subset), grid.columnOf(label, metric));
+  const QString where = label + " " + subset + " " + metric;
+  if (std::abs(index.data(BenchGridModel::MeanRole).toDouble() - cell["mean"].toDouble()) >= 1e-9) return where + ": mean";
+  if (std::abs(index.data(BenchGridModel::LowRole).toDouble() - cell["lo"].toDouble()) >= 1e-12) return where + ": lo";
+  if (std::abs(index.data(BenchGridModel::HighRole).toDouble() - cell["hi"].toDouble()) >= 1e-12) return where + ": hi";
+  return {};
+}
+
+/// A second suite over the fixture's items (same references and oracles) with its own values for
+/// every fixture run, plus a model run on this suite only.
+void addSecondSuite(Fixture& f, const char* name) {
+  auto& db = f.workspace->db();
+  psr::store::Transaction tx(db);
+  const std::string n = name;
+  auto suite = db.prepare("INSERT INTO bench_suites(name, source, split, seed) VALUES (?, 'builtin', 'heldout', 20261)");
+  suite.bind(1, std::string_view(n)).run();
+  const std::int64_t suiteId = db.lastInsertId();
+  auto items = db.prepare(
+      "INSERT INTO bench_items(suite_id, sample_id, subset, instruction, categories, scene, ref_blobs, oracle_blob) "
+      "SELECT ?, sample_id, subset, instruction, categories, scene, ref_blobs, oracle_blob FROM bench_items WHERE suite_id = 1");
+  items.bind(1, suiteId).run();
+  auto run = db.prepare("INSERT INTO bench_runs(label, suite, seed, config) VALUES (?, ?, ?, '{}')");
+  auto value = db.prepare("INSERT INTO bench_results(run_id, subset, sample_id, metric, value) VALUES (?, ?, ?, ?, ?)");
+  std::vector<Run> runs(std::begin(kRuns), std::end(kRuns));
+  runs.push_back({"second-only", 0, {0.4, 0.4, 0.4}});
+  for (const Run& r : runs) {
+    run.reset();
+    run.bind(1, std::string_view(r.label)).bind(2, std::string_view(n)).bind(3, std::int64_t(r.seed)).run();
+    const std::int64_t id = db.lastInsertId();
+    for (qint64 sample = 0; sample < kSubsets.size() * kPerSubset; ++sample) {
+      const std::string subset = subsetOf(sample).toStdString();
+      for (int m = 0; m < kMetrics.size(); ++m) {
+        const std::string metric = kMetrics[m].toStdString();
+        value.reset();
+        value.bind(1, id).bind(2, std::string_view(subset)).bind(3, std::int64_t(sample)).bind(4, std::string_view(metric));
+        value.bind(5, valueOf(r, sample + 1000, m)).run();  // other draws than the first suite's
+      }
+    }
+  }
+  tx.commit();
 }
 
 /// Mean of every stored value of (label, subset, metric), straight from bench_results.
@@ -360,16 +416,9 @@ class TestBenchPanel : public QObject {
         QString best;
         double top = -1;
         for (const QString& label : panel.shownLabels()) {
-          const QJsonObject cell = (subset == psr::ui::kBenchOverall
-                                        ? results[label].toObject()["overall"]
-                                        : results[label].toObject()["subsets"].toObject()[subset])
-                                       .toObject()[metric]
-                                       .toObject();
-          const QModelIndex index = grid->index(grid->rowOf(subset), grid->columnOf(label, metric));
-          const QString where = label + " " + subset + " " + metric;
-          QVERIFY2(std::abs(index.data(BenchGridModel::MeanRole).toDouble() - cell["mean"].toDouble()) < 1e-9, qPrintable(where));
-          QVERIFY2(std::abs(index.data(BenchGridModel::LowRole).toDouble() - cell["lo"].toDouble()) < 1e-12, qPrintable(where));
-          QVERIFY2(std::abs(index.data(BenchGridModel::HighRole).toDouble() - cell["hi"].toDouble()) < 1e-12, qPrintable(where));
+          const QJsonObject cell = reportCell(results, label, subset, metric);
+          const QString mismatch = cellMismatch(*grid, label, subset, metric, cell);
+          QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
           if (cell["mean"].toDouble() > top) {
             top = cell["mean"].toDouble();
             best = label;
@@ -530,6 +579,90 @@ class TestBenchPanel : public QObject {
     const QString path = QStringLiteral(PSR_BUILD_DIR "/screenshots/bench-bars.png");
     QDir().mkpath(QFileInfo(path).absolutePath());
     QVERIFY(bars->grab().save(path));
+  }
+
+  // Pooling: the table, intervals and paired tooltips of builtin + second are the pooled
+  // report's (`psr bench report --suite builtin --pool second`), over the models run on both.
+  void pooledSuitesMatchThePooledReport() {
+    auto f = makeFixture("pooled");
+    addSecondSuite(*f, "second");
+    BenchPanel panel;
+    QSignalSpy updated(&panel, &BenchPanel::intervalsUpdated);
+    panel.setWorkspace(f->workspace.get());
+    QVERIFY(updated.count() > 0 || updated.wait(kWaitMs));
+    const psr::ui::BenchIntervals alone = panel.gridModel()->intervals();
+    QCOMPARE(panel.comparedSuites(), QStringList{"builtin"});
+    QVERIFY(panel.poolButton()->isEnabled());
+    QAction* second = nullptr;
+    for (QAction* a : panel.poolButton()->menu()->actions())
+      if (a->text() == "second") second = a;
+    QVERIFY(second && second->isCheckable() && !second->isChecked());
+
+    updated.clear();
+    second->trigger();  // what a click in the menu does
+    QCOMPARE(panel.pooledSuites(), QStringList{"second"});
+    QCOMPARE(panel.comparedSuites(), (QStringList{"builtin", "second"}));
+    QCOMPARE(panel.availableLabels(), (QStringList{"oracle", "sft", "rl"}));  // not second-only
+    QVERIFY(panel.summary().contains("on builtin + second shown"));
+    QVERIFY(updated.count() > 0 || updated.wait(kWaitMs));
+    QVERIFY(!panel.intervalsPending());
+
+    QProcess report;
+    report.start(PSR_CLI_PATH, {"-w", f->dir, "bench", "report", "--suite", "builtin", "--pool", "second", "--json"});
+    QVERIFY(report.waitForFinished(kWaitMs));
+    QVERIFY2(report.exitCode() == 0, report.readAllStandardError().constData());
+    const QJsonObject r = QJsonDocument::fromJson(report.readAllStandardOutput()).object();
+    const QJsonObject results = r.value("results").toObject();
+    QCOMPARE(results.value("sft").toObject().value("samples").toInt(), int(2 * kSubsets.size() * kPerSubset));
+    BenchGridModel* grid = panel.gridModel();
+    QStringList columns = kSubsets;
+    columns << psr::ui::kBenchOverall;
+    int cells = 0, movedByPooling = 0;
+    for (const QString& label : panel.shownLabels()) {
+      for (const QString& subset : columns) {
+        for (const QString& metric : kMetrics) {
+          const QJsonObject cell = reportCell(results, label, subset, metric);
+          const QString mismatch = cellMismatch(*grid, label, subset, metric, cell);
+          QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+          const auto single = alone.interval(label, subset, metric);
+          QVERIFY(single);
+          movedByPooling += std::abs(single->lo - cell["lo"].toDouble()) > 1e-9;
+          ++cells;
+        }
+      }
+    }
+    QCOMPARE(cells, 3 * 8 * 3);
+    QVERIFY(movedByPooling > cells / 2);  // the first suite's intervals alone would not pass
+    int paired = 0;
+    for (const QJsonValue& d : r.value("differences").toArray()) {
+      const QJsonObject o = d.toObject();
+      const QJsonObject p = o["paired"].toObject();
+      const auto mine = grid->intervals().pairedInterval(o["a"].toString(), o["b"].toString(), o["subset"].toString(),
+                                                         o["metric"].toString());
+      QVERIFY(mine);
+      QVERIFY(std::abs(mine->lo - p["lo"].toDouble()) < 1e-12 && std::abs(mine->hi - p["hi"].toDouble()) < 1e-12);
+      QCOMPARE(qint64(mine->values), qint64(p["values"].toInteger()));
+      ++paired;
+    }
+    QCOMPARE(paired, 3 * 8 * 3);
+
+    // Another suite as the first drops it from the pool; its own models are listed again.
+    panel.setSuite("second");
+    QVERIFY(panel.pooledSuites().isEmpty());
+    QVERIFY(panel.availableLabels().contains("second-only"));
+    panel.setSuite("builtin");
+    panel.setPooledSuites({"second", "no-such-suite"});
+    QCOMPARE(panel.comparedSuites(), (QStringList{"builtin", "second"}));
+
+    // Seed replicates that differ between the pooled suites are refused with the reason, not mixed.
+    auto& db = f->workspace->db();
+    db.exec("INSERT INTO bench_runs(label, suite, seed) VALUES ('rl', 'second', 1)");
+    db.exec("INSERT INTO bench_results(run_id, subset, sample_id, metric, value) "
+            "VALUES (last_insert_rowid(), 'attribute', 0, 'psr', 0.25)");
+    panel.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(panel.errorBanner()->isVisibleTo(&panel), kWaitMs);
+    QVERIFY2(panel.errorBanner()->message().contains("pooling needs the same seeds"),
+             qPrintable(panel.errorBanner()->message()));
   }
 
   void cellClickDrillsDownToTheSamples() {
@@ -750,7 +883,7 @@ class TestBenchPanel : public QObject {
     for (int r = 0; r < 5; ++r) {
       const double cpu = threadCpuMs();
       const auto t = std::chrono::steady_clock::now();
-      const psr::ui::BenchMeans m = psr::ui::readBenchMeans(db, "builtin", all);
+      const psr::ui::BenchMeans m = psr::ui::readBenchMeans(db, {"builtin"}, all);
       meansWall << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
       meansCpu << threadCpuMs() - cpu;
       QCOMPARE(m.cells.size(), 2100);

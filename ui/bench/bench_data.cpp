@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <QCoreApplication>
+#include <QSet>
 
 #include "store/database.h"
 
@@ -93,27 +94,40 @@ QStringList readBenchSuites(psr::store::Database& db) {
   return suites;
 }
 
-QList<BenchLabel> readBenchLabels(psr::store::Database& db, const QString& suite) {
+QList<BenchLabel> readBenchLabels(psr::store::Database& db, const QStringList& suites) {
   auto q = db.prepare("SELECT label, count(*) FROM bench_runs WHERE suite = ? GROUP BY label ORDER BY min(id)");
-  const std::string s = suite.toStdString();
-  q.bind(1, std::string_view(s));
   QList<BenchLabel> out;
-  while (q.step()) out.append({text(q, 0), int(q.columnInt(1))});
+  for (int k = 0; k < suites.size(); ++k) {
+    const std::string s = suites[k].toStdString();
+    q.reset();
+    q.bind(1, std::string_view(s));
+    QSet<QString> here;
+    while (q.step()) {
+      if (k == 0) out.append({text(q, 0), int(q.columnInt(1))});
+      else here.insert(text(q, 0));
+    }
+    if (k > 0) out.removeIf([&](const BenchLabel& l) { return !here.contains(l.label); });
+  }
   return out;
 }
 
-BenchMeans readBenchMeans(psr::store::Database& db, const QString& suite, const QStringList& labels) {
+BenchMeans readBenchMeans(psr::store::Database& db, const QStringList& suites, const QStringList& labels) {
   BenchMeans means;
-  means.suite = suite;
+  means.suite = suites.join(QStringLiteral(" + "));
   means.labels = labels;
-  if (labels.isEmpty()) return means;
-  std::string sql =
+  if (labels.isEmpty() || suites.isEmpty()) return means;
+  auto placeholders = [](qsizetype n) {
+    std::string p;
+    for (qsizetype i = 0; i < n; ++i) p += i ? ", ?" : "?";
+    return p;
+  };
+  const std::string sql =
       "SELECT r.label, c.subset, c.metric, sum(c.total), sum(c.n) "
-      "FROM bench_runs r JOIN bench_cells c ON c.run_id = r.id WHERE r.suite = ? AND r.label IN (";
-  for (int i = 0; i < labels.size(); ++i) sql += i ? ", ?" : "?";
-  sql += ") GROUP BY r.label, c.subset, c.metric";
+      "FROM bench_runs r JOIN bench_cells c ON c.run_id = r.id WHERE r.suite IN (" + placeholders(suites.size()) +
+      ") AND r.label IN (" + placeholders(labels.size()) + ") GROUP BY r.label, c.subset, c.metric";
   auto q = db.prepare(sql);
-  std::vector<std::string> bound{suite.toStdString()};
+  std::vector<std::string> bound;
+  for (const QString& s : suites) bound.push_back(s.toStdString());
   for (const QString& l : labels) bound.push_back(l.toStdString());
   for (std::size_t i = 0; i < bound.size(); ++i) q.bind(int(i) + 1, std::string_view(bound[i]));
   QStringList subsets;

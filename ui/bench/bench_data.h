@@ -52,12 +52,15 @@ struct BenchMeans {
 
 /// Suites with runs or items, builtin first.
 QStringList readBenchSuites(psr::store::Database& db);
-/// Labels run on `suite`, first run first.
-QList<BenchLabel> readBenchLabels(psr::store::Database& db, const QString& suite);
-/// The means of `labels` on `suite`, read from the trigger-maintained sums in bench_cells (a
-/// few rows per run whatever the sample count; the grouped query over bench_results is ~20×
-/// slower at 100 models): the panel's per-refresh query, the same as bench::panelMeans.
-BenchMeans readBenchMeans(psr::store::Database& db, const QString& suite, const QStringList& labels);
+/// Labels run on every one of `suites` (one suite, or several pooled), in the order they were
+/// first run on the first; the seed count is the first suite's.
+QList<BenchLabel> readBenchLabels(psr::store::Database& db, const QStringList& suites);
+/// The means of `labels` over every value they stored on `suites` (pooled: all suites' samples
+/// together, as `psr bench report --pool` means them), read from the trigger-maintained sums in
+/// bench_cells (a few rows per run whatever the sample count; the grouped query over
+/// bench_results is ~20× slower at 100 models): the panel's per-refresh query, the same as
+/// bench::panelMeans. `suite` of the result is the suites joined by " + ".
+BenchMeans readBenchMeans(psr::store::Database& db, const QStringList& suites, const QStringList& labels);
 /// Changes whenever a run, a value or a suite is added, removed or rewritten; cheap enough for
 /// every refresh, so the panel recomputes (and resets its views) only when there is news.
 QString readBenchFingerprint(psr::store::Database& db);

@@ -89,15 +89,16 @@ NoiseBadge noiseBadge(const BenchIntervals& intervals, const QStringList& labels
                                                                                     : NoiseBadge::BeyondNoise;
 }
 
-BenchIntervals computeBenchIntervals(const std::filesystem::path& databaseFile, const QString& suite,
+BenchIntervals computeBenchIntervals(const std::filesystem::path& databaseFile, const QStringList& suites,
                                      const QStringList& labels, int rounds, std::uint64_t seed) {
   BenchIntervals out;
-  out.suite = suite;
+  out.suite = suites.join(QStringLiteral(" + "));
   out.labels = labels;
   psr::store::Database db(databaseFile, psr::store::OpenMode::ReadOnly);
-  const std::string s = suite.toStdString();
+  std::vector<std::string> names;
+  for (const QString& s : suites) names.push_back(s.toStdString());
   std::vector<LabelValues> values;
-  for (const QString& label : labels) values.push_back(psr::bench::loadLabelValues(db, s, label.toStdString()));
+  for (const QString& label : labels) values.push_back(psr::bench::loadPooledLabelValues(db, names, label.toStdString()));
   const auto order = subsetOrder(values);
   const QStringList& metrics = benchMetrics();
   for (int m = 0; m < metrics.size(); ++m) {
@@ -131,18 +132,18 @@ BenchIntervalWorker::~BenchIntervalWorker() {
   pool_.waitForDone();
 }
 
-void BenchIntervalWorker::request(const std::filesystem::path& databaseFile, const QString& suite,
+void BenchIntervalWorker::request(const std::filesystem::path& databaseFile, const QStringList& suites,
                                   const QStringList& labels) {
   const int generation = ++generation_;
   ++pending_;
   // Requests overtaken by a newer one are dropped before they start; one running finishes and is
   // then ignored.
   pool_.clear();
-  pool_.start([this, databaseFile, suite, labels, generation] {
+  pool_.start([this, databaseFile, suites, labels, generation] {
     BenchIntervals result;
     QString error;
     try {
-      result = computeBenchIntervals(databaseFile, suite, labels);
+      result = computeBenchIntervals(databaseFile, suites, labels);
     } catch (const std::exception& e) {
       error = QString::fromStdString(e.what());
     }

@@ -19,7 +19,7 @@ inline const QString kBenchOverall = QStringLiteral("overall");
  *  exactly as `psr bench report` does (same rounds, seeds, grids and core code), so the panel's
  *  "within noise" badges agree with the report's. */
 struct BenchIntervals {
-  QString suite;
+  QString suite;  ///< pooled: the suites joined by " + "
   QStringList labels;
   /// BenchMeans::key(label, subset or kBenchOverall, metric) -> interval.
   QHash<QString, psr::bench::Interval> cells;
@@ -50,10 +50,12 @@ NoiseBadge noiseBadge(const BenchIntervals& intervals, const QStringList& labels
 /// subsets); the panel shows six by default.
 constexpr int kMaxPairedLabels = 8;
 
-/// Reads every stored value of `labels` on `suite` through a read-only connection of its own to
-/// `databaseFile` and bootstraps them (`rounds` rounds, report seed `seed`). Thread-safe: meant
-/// for a worker thread, as it takes ~10 ms per label.
-BenchIntervals computeBenchIntervals(const std::filesystem::path& databaseFile, const QString& suite,
+/// Reads every stored value of `labels` on `suites` through a read-only connection of its own to
+/// `databaseFile` and bootstraps them (`rounds` rounds, report seed `seed`). Several suites are
+/// pooled as `psr bench report --suite A --pool B…` pools them (the same intervals, digit for
+/// digit, when the suites come in the same order). Thread-safe: meant for a worker thread, as it
+/// takes ~10 ms per label and 100 samples.
+BenchIntervals computeBenchIntervals(const std::filesystem::path& databaseFile, const QStringList& suites,
                                      const QStringList& labels, int rounds = 1000, std::uint64_t seed = 20260);
 
 /** Runs computeBenchIntervals on a private worker thread; only the latest request's result is
@@ -65,7 +67,7 @@ class BenchIntervalWorker : public QObject {
   explicit BenchIntervalWorker(QObject* parent = nullptr);
   ~BenchIntervalWorker() override;
 
-  void request(const std::filesystem::path& databaseFile, const QString& suite, const QStringList& labels);
+  void request(const std::filesystem::path& databaseFile, const QStringList& suites, const QStringList& labels);
   bool isBusy() const { return pending_ > 0; }
 
  signals:
