@@ -1,5 +1,6 @@
 #include "bench/bench_grids.h"
 
+#include <cmath>
 #include <limits>
 
 #include "common/error.h"
@@ -107,6 +108,66 @@ SubsetIntervals pairedIntervals(const LabelValues& a, const LabelValues& b, cons
   // Subsets and the overall column share one seed here, as the report has always used.
   const std::uint64_t s = seed + kPairedSeedOffset + metricIndex;
   return intervalsOf(grids, rounds, s, s);
+}
+
+std::map<std::string, ClusterInterval> pairedClusterIntervals(const LabelValues& a, const LabelValues& b,
+                                                                const std::string& metric,
+                                                                const std::vector<std::string>& order,
+                                                                const SampleClusters& clusters,
+                                                                ClusterDesigns& designs) {
+  struct Item {
+    std::int64_t sample;
+    int group;
+    double value;
+  };
+  const auto intervalOf = [&](const std::vector<Item>& items) {
+    std::vector<std::int64_t> key;
+    std::vector<double> values;
+    for (const auto& item : items) {
+      key.push_back(item.sample);
+      values.push_back(item.value);
+    }
+    auto found = designs.find(key);
+    if (found == designs.end()) {
+      std::vector<int> groups;
+      std::vector<std::vector<std::string>> keys;
+      for (const auto& item : items) {
+        groups.push_back(item.group);
+        const auto it = clusters.find(item.sample);
+        keys.push_back(it == clusters.end() ? std::vector<std::string>{} : it->second);
+      }
+      found = designs.emplace(key, ClusterDesign(groups, keys)).first;
+    }
+    return found->second.interval(values);
+  };
+  std::map<std::string, ClusterInterval> out;
+  std::vector<Item> all;
+  for (std::size_t g = 0; g < order.size(); ++g) {
+    const auto& subset = order[g];
+    if (!a.has(subset) || !b.has(subset)) continue;
+    const auto& rowsA = a.rows(subset, metric);
+    const auto& rowsB = b.rows(subset, metric);
+    const Grid grid = pairedDifferences(rowsA, a.seeds, rowsB, b.seeds);
+    std::vector<Item> items;
+    std::size_t row = 0;
+    for (const auto& [sample, values] : rowsA) {  // pairedDifferences' row order
+      if (!rowsB.count(sample)) continue;
+      double sum = 0;
+      int n = 0;
+      for (double v : grid[row++]) {
+        if (std::isfinite(v)) {
+          sum += v;
+          ++n;
+        }
+      }
+      if (n) items.push_back({sample, int(g), sum / n});
+    }
+    if (items.empty()) continue;
+    out[subset] = intervalOf(items);
+    all.insert(all.end(), items.begin(), items.end());
+  }
+  if (!all.empty()) out[kOverall] = intervalOf(all);
+  return out;
 }
 
 }  // namespace psr::bench

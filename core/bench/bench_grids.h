@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bench/bench_stats.h"
+#include "bench/cluster_intervals.h"
 
 namespace psr::store {
 class Database;
@@ -59,5 +60,22 @@ SubsetIntervals labelIntervals(const LabelValues& v, const std::string& metric, 
 SubsetIntervals pairedIntervals(const LabelValues& a, const LabelValues& b, const std::string& metric,
                                 std::size_t metricIndex, const std::vector<std::string>& order, int rounds,
                                 std::uint64_t seed, int* commonSeeds = nullptr);
+
+/// The cluster keys of every sample key (the report: its subject categories; pooled keys
+/// k·kSuiteStride + id, like loadPooledLabelValues).
+using SampleClusters = std::map<std::int64_t, std::vector<std::string>>;
+/// Cluster designs by the sample keys of a column, so every metric and model pair over the same
+/// items reuses one (building one is O(items^2)).
+using ClusterDesigns = std::map<std::vector<std::int64_t>, ClusterDesign>;
+
+/// The cluster-robust intervals (cluster_intervals.h) of the paired differences a - b of one
+/// metric, keyed like pairedIntervals. An item's value is its paired difference averaged over the
+/// seeds paired (pairedDifferences' row); rows without a finite value are left out. A sample
+/// without keys in `clusters` is a cluster of its own.
+std::map<std::string, ClusterInterval> pairedClusterIntervals(const LabelValues& a, const LabelValues& b,
+                                                                const std::string& metric,
+                                                                const std::vector<std::string>& order,
+                                                                const SampleClusters& clusters,
+                                                                ClusterDesigns& designs);
 
 }  // namespace psr::bench

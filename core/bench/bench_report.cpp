@@ -31,6 +31,14 @@ json intervalJson(const Interval& i) {
   return {{"mean", i.mean}, {"lo", i.lo}, {"hi", i.hi}, {"samples", i.samples}, {"values", i.values}};
 }
 
+json categoryJson(const ClusterInterval& i) {
+  if (!i.valid) return {{"mean", i.mean}, {"items", i.items}, {"categories", i.clusters}, {"reason", i.reason}};
+  return {{"mean", i.mean},          {"lo", i.lo},           {"hi", i.hi},
+          {"se", i.se},              {"df", i.df},           {"robust", i.robustTaken},
+          {"se_independent", i.seIndependent}, {"se_robust", i.seRobust}, {"df_robust", i.dfRobust},
+          {"items", i.items},        {"categories", i.clusters}};
+}
+
 Interval intervalFrom(const json& j) {
   Interval i;
   i.mean = j.value("mean", 0.0);
@@ -227,7 +235,12 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
   std::string joined;
   for (const auto& name : names) joined += (joined.empty() ? "" : " + ") + name;
   json report = {{"suite", joined}, {"models", labels}, {"subsets", subsets}, {"metrics", kMetrics},
-                 {"bootstrap", {{"rounds", o.bootstrap}, {"seed", o.seed}, {"over", "samples and seeds"}}}};
+                 {"bootstrap", {{"rounds", o.bootstrap}, {"seed", o.seed}, {"over", "samples and seeds"}}},
+                 {"category_intervals",
+                  {{"level", 0.95},
+                   {"method", "paired differences averaged over seeds per item; variance max(independent, "
+                              "multi-membership cluster-robust over shared subject categories); Student t with "
+                              "Satterthwaite df of the variance taken"}}}};
   if (pooled) {
     report["pooled_suites"] = json::array();
     for (std::size_t k = 0; k < names.size(); ++k) {
@@ -282,6 +295,17 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
   // samples (and seeds) both scored, whose interval resolves far smaller steps between related
   // models than two overlapping marginal intervals can.
   json diffs = json::array();
+  // Subject categories of every sample (pooled like the values), for the category-robust intervals:
+  // a category's identities (vendors) nest in it, so clustering by category also covers them.
+  SampleClusters categories;
+  for (std::size_t k = 0; k < suites.size(); ++k) {
+    if (!suites[k]) continue;
+    for (const auto& item : suites[k]->items) {
+      auto& keys = categories[(pooled ? std::int64_t(k) * kSuiteStride : 0) + item.id];
+      for (const auto& c : item.categories) keys.push_back(c.key);
+    }
+  }
+  ClusterDesigns designs;
   std::vector<std::string> columns = subsets;
   columns.push_back("overall");
   for (std::size_t a = 0; a < labels.size(); ++a) {
@@ -291,6 +315,8 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
         int commonSeeds = 0;
         const auto paired = pairedIntervals(data[labels[a]].values, data[labels[b]].values, metric, m, subsets,
                                             o.bootstrap, o.seed, &commonSeeds);
+        const auto byIdentity = pairedClusterIntervals(data[labels[a]].values, data[labels[b]].values, metric,
+                                                        subsets, categories, designs);
         for (const auto& col : columns) {
           const auto& ca = cells[labels[a]];
           const auto& cb = cells[labels[b]];
@@ -306,6 +332,12 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
             entry["paired"] = intervalJson(p);
             entry["paired"]["seeds"] = commonSeeds;  // 0: per-sample means over each model's own seeds
             entry["paired_significant"] = excludesZero(p);
+            const auto id = byIdentity.find(col);
+            if (id != byIdentity.end()) {
+              entry["paired_by_category"] = categoryJson(id->second);
+              if (id->second.valid)
+                entry["paired_by_category_significant"] = id->second.lo > 0 || id->second.hi < 0;
+            }
           }
           diffs.push_back(entry);
         }
@@ -572,7 +604,9 @@ std::string benchReportHtml(store::Workspace& ws, const json& report) {
     }
     if (!paired.empty()) {
       h << "<h2>Paired differences</h2>\n<p>a − b per suite item (and per seed both runs share), with bootstrap "
-        << "95&nbsp;% intervals; <span class=\"sig\">*</span> marks an interval that excludes 0.</p>\n"
+        << "95&nbsp;% intervals; <span class=\"sig\">*</span> marks an interval that excludes 0. Below it "
+        << "(cat) the category-robust 95&nbsp;% interval, which lets items sharing a subject category be "
+        << "correlated.</p>\n"
         << "<table><tr><th class=\"l\">a − b</th><th class=\"l\">metric</th>";
       for (const auto& sub : subsets) h << "<th>" << pipeline::subsetTitle(pipeline::parseSubset(sub)) << "</th>";
       h << "<th>Overall</th></tr>\n";
@@ -589,8 +623,14 @@ std::string benchReportHtml(store::Workspace& ws, const json& report) {
           const auto& d = bySubset.at(col);
           const auto i = intervalFrom(d["paired"]);
           h << "<td>" << (i.mean >= 0 ? "+" : "") << fmt(i.mean) << " <span class=\"ci\">[" << fmt(i.lo) << ", "
-            << fmt(i.hi) << "]</span>" << (d.value("paired_significant", false) ? " <span class=\"sig\">*</span>" : "")
-            << "</td>";
+            << fmt(i.hi) << "]</span>" << (d.value("paired_significant", false) ? " <span class=\"sig\">*</span>" : "");
+          if (d.contains("paired_by_category") && d["paired_by_category"].contains("lo")) {
+            const auto& id = d["paired_by_category"];
+            h << "<br><span class=\"ci\" title=\"category-robust 95 % interval\">cat [" << fmt(id["lo"].get<double>())
+              << ", " << fmt(id["hi"].get<double>()) << "]</span>"
+              << (d.value("paired_by_category_significant", false) ? " <span class=\"sig\">*</span>" : "");
+          }
+          h << "</td>";
         }
         h << "</tr>\n";
       }

@@ -34,8 +34,12 @@ struct ReportOptions {
 /// "samples", "failed", "cost", "semantic_scorer" ("builtin" or "judge:<name>"), "semantic_unparsed"
 /// (judge answers without a score, stored as 0.5), "subsets": {subset: {metric: {mean, lo, hi, samples, values}}},
 /// "overall": {metric: ...}}}, "differences": [{a, b, subset, metric, diff, within_noise, paired:
-/// {mean, lo, hi, samples, values, seeds}, paired_significant}] (paired: a - b per sample, and per
-/// common seed when the runs share seeds, bootstrapped like the means; significant = excludes 0),
+/// {mean, lo, hi, samples, values, seeds}, paired_significant, paired_by_category: {mean, lo, hi, se, df,
+/// robust, se_independent, se_robust, df_robust, items, categories} (or {mean, items, categories,
+/// reason} when not estimable), paired_by_category_significant}] (paired: a - b per sample, and per
+/// common seed when the runs share seeds, bootstrapped like the means; significant = excludes 0;
+/// paired_by_category: the same items' 95 % interval that lets items sharing a subject category be
+/// correlated, cluster_intervals.h - wider wherever subjects carry an effect),
 /// "worst": {label: {subset: [{sample_id, instruction, psr, semantic, aesthetic, score,
 /// image_blob, reference_blobs}]}}, "errors": {label: [{seed, sample_id, subset, error}]}}.
 /// Pooled (`pool` not empty): "suite" is the suites' names joined by " + ", "pooled_suites" lists

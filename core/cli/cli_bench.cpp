@@ -233,6 +233,14 @@ struct ReportArgs {
   bool json = false;
 };
 
+/// "  cat [lo, hi] *": the category-robust interval of a paired difference, when the report has one.
+void printClusterInterval(const json& d) {
+  if (!d.contains("paired_by_category") || !d["paired_by_category"].contains("lo")) return;
+  const auto& id = d["paired_by_category"];
+  std::printf("  cat [%+.3f, %+.3f]%s", id["lo"].get<double>(), id["hi"].get<double>(),
+              d.value("paired_by_category_significant", false) ? " *" : "");
+}
+
 void printReport(const json& r) {
   const auto subsets = r["subsets"].get<std::vector<std::string>>();
   for (const auto& metric : bench::kMetrics) {
@@ -265,6 +273,7 @@ void printReport(const json& r) {
       const auto& p = d["paired"];
       std::printf("  paired %+.3f [%+.3f, %+.3f]%s", p["mean"].get<double>(), p["lo"].get<double>(),
                   p["hi"].get<double>(), d.value("paired_significant", false) ? " *" : "");
+      printClusterInterval(d);
     }
     std::printf("\n");
   }
@@ -272,13 +281,16 @@ void printReport(const json& r) {
   header = false;
   for (const auto& d : r["differences"]) {
     if (d["subset"] == "overall" || !d.contains("paired")) continue;
-    if (!header) std::printf("\npaired differences per subset (a - b [95%% CI], * excludes 0)\n");
+    if (!header)
+      std::printf("\npaired differences per subset (a - b [95%% CI], * excludes 0; cat: category-robust 95%% CI)\n");
     header = true;
     const auto& p = d["paired"];
-    std::printf("%-18.18s - %-18.18s %-10s %-12.12s %+.3f [%+.3f, %+.3f]%s\n", d["a"].get<std::string>().c_str(),
+    std::printf("%-18.18s - %-18.18s %-10s %-12.12s %+.3f [%+.3f, %+.3f]%s", d["a"].get<std::string>().c_str(),
                 d["b"].get<std::string>().c_str(), d["metric"].get<std::string>().c_str(),
                 d["subset"].get<std::string>().c_str(), p["mean"].get<double>(), p["lo"].get<double>(),
                 p["hi"].get<double>(), d.value("paired_significant", false) ? " *" : "");
+    printClusterInterval(d);
+    std::printf("\n");
   }
 }
 

@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,7 @@
 #include "bench/bench_report.h"
 #include "bench/bench_runner.h"
 #include "bench/bench_stats.h"
+#include "bench/cluster_intervals.h"
 #include "bench/bench_suite.h"
 #include "common/error.h"
 #include "model/checkpoint.h"
@@ -69,6 +71,28 @@ class TestBench : public QObject {
   std::unique_ptr<world::WorldCatalog> catalog_;
   std::unique_ptr<perceive::PerceptionModels> perception_;
   fs::path generator_;
+
+  /// A new suite of `samples` items per subset with runs of `oracle` and of the tiny generator
+  /// (label `tiny`, 2 steps, seed 0), each scoring every item.
+  bench::Suite suiteWithOracleAndTiny(const std::string& name, int samples, std::uint64_t seed) {
+    bench::SuiteOptions so;
+    so.name = name;
+    so.samples = samples;
+    so.seed = seed;
+    const auto suite = bench::createSuite(*ws_, *catalog_, so);
+    const long long items = (long long)suite.items.size();
+    bench::RunOptions o;
+    o.model = "oracle";
+    if (bench::runBench(*ws_, suite, *perception_, o)["computed"].get<long long>() != items)
+      throw std::runtime_error("oracle did not score every item of " + name);
+    o.model = generator_.string();
+    o.label = "tiny";
+    o.steps = 2;
+    o.batch = 8;
+    if (bench::runBench(*ws_, suite, *perception_, o)["computed"].get<long long>() != items)
+      throw std::runtime_error("tiny did not score every item of " + name);
+    return suite;
+  }
 
  private slots:
   void initTestCase() {
@@ -488,22 +512,88 @@ class TestBench : public QObject {
     QCOMPARE(bench::base64("M"), std::string("TQ=="));
   }
 
+  // The report's category-robust paired intervals, recomputed from the stored values and the
+  // suite items' subject categories. A suite of 6 items per subset over the fixture's 4 held-out
+  // categories: the overall column is estimable, Four (every item shows all 4) is not.
+  void categoryRobustIntervalsInTheReport() {
+    const auto suite = suiteWithOracleAndTiny("wide", 6, 91);
+    QCOMPARE(suite.items.size(), std::size_t(42));
+    bench::ReportOptions ro;
+    ro.suite = "wide";
+    ro.bootstrap = 200;
+    ro.models = {"tiny", "oracle"};
+    const auto r = bench::benchReport(*ws_, ro);
+    QCOMPARE(r["category_intervals"]["level"].get<double>(), 0.95);
+
+    std::map<std::int64_t, std::vector<std::string>> keys;
+    std::map<std::int64_t, std::string> subsetOf;
+    for (const auto& item : suite.items) {
+      for (const auto& c : item.categories) keys[item.id].push_back(c.key);
+      subsetOf[item.id] = pipeline::subsetName(item.subset);
+    }
+    const auto subsets = r["subsets"].get<std::vector<std::string>>();
+    int checked = 0, valid = 0, notEstimable = 0;
+    for (const auto& metric : bench::kMetrics) {
+      // sample -> label -> value (one seed each)
+      std::map<std::int64_t, std::map<std::string, double>> stored;
+      auto q = ws_->db().prepare(
+          "SELECT r.label, v.sample_id, v.value FROM bench_results v JOIN bench_runs r ON r.id = v.run_id "
+          "WHERE r.suite = 'wide' AND v.metric = ? AND r.label IN ('tiny', 'oracle')");
+      q.bind(1, std::string_view(metric));
+      while (q.step()) stored[q.columnInt(1)][q.columnText(0)] = q.columnDouble(2);
+      for (const auto& d : r["differences"]) {
+        if (d["metric"] != metric) continue;
+        const std::string col = d["subset"].get<std::string>();
+        std::vector<int> groups;
+        std::vector<std::vector<std::string>> clusters;
+        std::vector<double> values;
+        for (auto& [sample, byLabel] : stored) {
+          if (col != "overall" && subsetOf[sample] != col) continue;
+          if (!byLabel.count("tiny") || !byLabel.count("oracle")) continue;
+          groups.push_back(int(std::find(subsets.begin(), subsets.end(), subsetOf[sample]) - subsets.begin()));
+          clusters.push_back(keys[sample]);
+          values.push_back(byLabel["tiny"] - byLabel["oracle"]);
+        }
+        const auto expect = bench::ClusterDesign(groups, clusters).interval(values);
+        QVERIFY(d.contains("paired_by_category"));
+        const auto& c = d["paired_by_category"];
+        QVERIFY(std::abs(c["mean"].get<double>() - expect.mean) < 1e-12);
+        QVERIFY(std::abs(c["mean"].get<double>() - d["paired"]["mean"].get<double>()) < 1e-12);
+        QCOMPARE(c["items"].get<long long>(), expect.items);
+        QCOMPARE(c["categories"].get<long long>(), expect.clusters);
+        QCOMPARE(c.contains("lo"), expect.valid);
+        if (expect.valid) {
+          ++valid;
+          QVERIFY(std::abs(c["lo"].get<double>() - expect.lo) < 1e-12);
+          QVERIFY(std::abs(c["hi"].get<double>() - expect.hi) < 1e-12);
+          QVERIFY(std::abs(c["df"].get<double>() - expect.df) < 1e-9);
+          QCOMPARE(d["paired_by_category_significant"].get<bool>(), expect.lo > 0 || expect.hi < 0);
+        } else {
+          ++notEstimable;
+          QCOMPARE(c["reason"].get<std::string>(), expect.reason);
+          QVERIFY(!d.contains("paired_by_category_significant"));
+        }
+        if (col == "overall") QVERIFY(expect.valid);
+        if (col == "four") QVERIFY(!expect.valid);
+        ++checked;
+      }
+    }
+    QCOMPARE(checked, 3 * 8);
+    QVERIFY(valid > 0 && notEstimable > 0);
+    const auto html = bench::benchReportHtml(*ws_, r);
+    QVERIFY(html.find("title=\"category-robust 95 % interval\">cat [") != std::string::npos);
+    QVERIFY(bench::deleteSuite(*ws_, "wide"));
+  }
+
   void pooledReportPairsOverBothSuites() {
     // A second suite with the same models: the pooled report keeps the suites' items apart and
     // pairs each model's values per (suite, item, seed).
-    bench::SuiteOptions so;
-    so.name = "pool-b";
-    so.samples = 1;
-    so.seed = 78;
-    const auto b = bench::createSuite(*ws_, *catalog_, so);
+    const auto b = suiteWithOracleAndTiny("pool-b", 1, 78);
     bench::RunOptions o;
-    o.model = "oracle";
-    QCOMPARE(bench::runBench(*ws_, b, *perception_, o)["computed"].get<long long>(), 7LL);
     o.model = generator_.string();
     o.label = "tiny";
     o.steps = 2;
     o.batch = 4;
-    QCOMPARE(bench::runBench(*ws_, b, *perception_, o)["computed"].get<long long>(), 7LL);
 
     bench::ReportOptions r;
     r.bootstrap = 200;
