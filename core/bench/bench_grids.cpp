@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include <nlohmann/json.hpp>
+
 #include "common/error.h"
 #include "store/database.h"
 
@@ -108,6 +110,23 @@ SubsetIntervals pairedIntervals(const LabelValues& a, const LabelValues& b, cons
   // Subsets and the overall column share one seed here, as the report has always used.
   const std::uint64_t s = seed + kPairedSeedOffset + metricIndex;
   return intervalsOf(grids, rounds, s, s);
+}
+
+SampleClusters loadSampleCategories(store::Database& db, const std::vector<std::string>& suites) {
+  SampleClusters out;
+  for (std::size_t k = 0; k < suites.size(); ++k) {
+    auto q = db.prepare(
+        "SELECT i.sample_id, i.categories FROM bench_items i JOIN bench_suites s ON s.id = i.suite_id WHERE s.name = ?");
+    q.bind(1, std::string_view(suites[k]));
+    while (q.step()) {
+      auto& keys = out[(suites.size() > 1 ? std::int64_t(k) * kSuiteStride : 0) + q.columnInt(0)];
+      const auto categories = nlohmann::json::parse(q.columnText(1), nullptr, false);
+      if (!categories.is_array()) continue;
+      for (const auto& c : categories)
+        if (c.is_object() && c.contains("key") && c["key"].is_string()) keys.push_back(c["key"].get<std::string>());
+    }
+  }
+  return out;
 }
 
 std::map<std::string, ClusterInterval> pairedClusterIntervals(const LabelValues& a, const LabelValues& b,

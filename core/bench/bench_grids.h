@@ -64,6 +64,11 @@ SubsetIntervals pairedIntervals(const LabelValues& a, const LabelValues& b, cons
 /// The cluster keys of every sample key (the report: its subject categories; pooled keys
 /// k·kSuiteStride + id, like loadPooledLabelValues).
 using SampleClusters = std::map<std::int64_t, std::vector<std::string>>;
+/// Every item's subject category keys on `suites` (keyed like loadPooledLabelValues), read from
+/// bench_items: the clusters of the report's category-robust intervals. An item whose categories
+/// do not parse gets no keys (a cluster of its own); a suite that does not exist adds nothing.
+SampleClusters loadSampleCategories(store::Database& db, const std::vector<std::string>& suites);
+
 /// Cluster designs by the sample keys of a column, so every metric and model pair over the same
 /// items reuses one (building one is O(items^2)).
 using ClusterDesigns = std::map<std::vector<std::int64_t>, ClusterDesign>;

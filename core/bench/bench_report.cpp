@@ -297,14 +297,7 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
   json diffs = json::array();
   // Subject categories of every sample (pooled like the values), for the category-robust intervals:
   // a category's identities (vendors) nest in it, so clustering by category also covers them.
-  SampleClusters categories;
-  for (std::size_t k = 0; k < suites.size(); ++k) {
-    if (!suites[k]) continue;
-    for (const auto& item : suites[k]->items) {
-      auto& keys = categories[(pooled ? std::int64_t(k) * kSuiteStride : 0) + item.id];
-      for (const auto& c : item.categories) keys.push_back(c.key);
-    }
-  }
+  const SampleClusters categories = loadSampleCategories(db, names);
   ClusterDesigns designs;
   std::vector<std::string> columns = subsets;
   columns.push_back("overall");

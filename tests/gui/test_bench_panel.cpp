@@ -152,7 +152,9 @@ std::unique_ptr<Fixture> makeFixture(const QString& name) {
     const QString subset = subsetOf(sample);
     QJsonArray categories, refs;
     for (int k = 0; k < subjectsOf(subset); ++k) {
-      categories.append(QJsonObject{{"key", QString("k%1").arg(k)}, {"noun", kNouns[k]}});
+      // Keys rotate with the sample, so a subset's items share some subject categories, not all
+      // (the category-robust intervals are then estimable on the two-subject subsets).
+      categories.append(QJsonObject{{"key", QString("k%1").arg((k + sample) % kNouns.size())}, {"noun", kNouns[k]}});
       refs.append(QString::fromStdString(ws.putBlob(f->references[kNouns[k]].toStdString(), "image/png")));
     }
     f->oracle[sample] = pngBytes(int(7 * sample), int(sample));
@@ -463,7 +465,7 @@ class TestBenchPanel : public QObject {
     QStringList reportOrder;
     for (const QJsonValue& m : r.value("models").toArray()) reportOrder << m.toString();
     QCOMPARE(panel.shownLabels(), reportOrder);  // same pair order, so the same bootstrap streams
-    int pairedChecked = 0, pairedSignificant = 0;
+    int pairedChecked = 0, pairedSignificant = 0, categoryEstimable = 0;
     for (const QJsonValue& d : r.value("differences").toArray()) {
       const QJsonObject o = d.toObject();
       QVERIFY(o.contains("paired"));
@@ -479,11 +481,21 @@ class TestBenchPanel : public QObject {
                               .toString();
       const QString line = tip.section(expect, 1).section('\n', 0, 0);
       QVERIFY2(line.contains(pairedText), qPrintable(tip + " | expected " + pairedText));
+      // ...and its category-robust interval (the report's `paired_by_category`).
+      const QJsonObject c = o["paired_by_category"].toObject();
+      const QString categoryText =
+          c.contains("lo") ? QStringLiteral("; by category [%1, %2], %3")
+                                 .arg(num(c["lo"].toDouble()), num(c["hi"].toDouble()))
+                                 .arg(o["paired_by_category_significant"].toBool() ? "excludes 0" : "includes 0")
+                           : QStringLiteral("; by category: not estimable");
+      QVERIFY2(line.contains(categoryText), qPrintable(tip + " | expected " + categoryText));
+      categoryEstimable += c.contains("lo");
       ++pairedChecked;
       pairedSignificant += o["paired_significant"].toBool();
     }
     QVERIFY(pairedChecked > 0);
     QVERIFY(pairedSignificant > 0);
+    QVERIFY(categoryEstimable > 0 && categoryEstimable < pairedChecked);  // both kinds of line shown
   }
 
   void radarChartsDrawEveryModel() {
@@ -642,6 +654,15 @@ class TestBenchPanel : public QObject {
       QVERIFY(mine);
       QVERIFY(std::abs(mine->lo - p["lo"].toDouble()) < 1e-12 && std::abs(mine->hi - p["hi"].toDouble()) < 1e-12);
       QCOMPARE(qint64(mine->values), qint64(p["values"].toInteger()));
+      // Category-robust: pooled suites share their categories, so one cluster spans both.
+      const QJsonObject c = o["paired_by_category"].toObject();
+      const auto byCategory = grid->intervals().pairedCategoryInterval(o["a"].toString(), o["b"].toString(),
+                                                                       o["subset"].toString(), o["metric"].toString());
+      QVERIFY(byCategory);
+      QCOMPARE(byCategory->valid, c.contains("lo"));
+      QCOMPARE(qint64(byCategory->clusters), qint64(c["categories"].toInteger()));
+      if (byCategory->valid)
+        QVERIFY(std::abs(byCategory->lo - c["lo"].toDouble()) < 1e-12 && std::abs(byCategory->hi - c["hi"].toDouble()) < 1e-12);
       ++paired;
     }
     QCOMPARE(paired, 3 * 8 * 3);

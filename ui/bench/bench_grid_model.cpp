@@ -109,6 +109,16 @@ QString BenchGridModel::toolTip(int row, int column) const {
                   .arg(p->hi, 0, 'f', 3)
                   .arg(psr::bench::excludesZero(*p) ? tr("excludes 0") : tr("includes 0"));
     }
+    // Items sharing a subject category may be correlated: the report's `paired_by_category`.
+    if (const auto c = intervals_.pairedCategoryInterval(label, other, subset, metric)) {
+      if (c->valid)
+        text += tr("; by category [%1, %2], %3")
+                    .arg(c->lo, 0, 'f', 3)
+                    .arg(c->hi, 0, 'f', 3)
+                    .arg(c->lo > 0 || c->hi < 0 ? tr("excludes 0") : tr("includes 0"));
+      else
+        text += tr("; by category: not estimable");
+    }
   }
   return text;
 }

@@ -16,8 +16,10 @@ namespace {
 
 using psr::bench::LabelValues;
 
-psr::bench::Interval negated(const psr::bench::Interval& i) {
-  psr::bench::Interval n = i;
+/// b - a from a - b (bench::Interval or bench::ClusterInterval).
+template <typename Interval>
+Interval negated(const Interval& i) {
+  Interval n = i;
   n.mean = -i.mean;
   n.lo = -i.hi;
   n.hi = -i.lo;
@@ -49,6 +51,14 @@ std::optional<psr::bench::Interval> BenchIntervals::pairedInterval(const QString
                                                                   const QString& subset, const QString& metric) const {
   const auto it = paired.constFind(pairKey(a, b, subset, metric));
   if (it == paired.constEnd() || it->values == 0) return std::nullopt;
+  return *it;
+}
+
+std::optional<psr::bench::ClusterInterval> BenchIntervals::pairedCategoryInterval(const QString& a, const QString& b,
+                                                                                 const QString& subset,
+                                                                                 const QString& metric) const {
+  const auto it = pairedByCategory.constFind(pairKey(a, b, subset, metric));
+  if (it == pairedByCategory.constEnd()) return std::nullopt;
   return *it;
 }
 
@@ -100,6 +110,8 @@ BenchIntervals computeBenchIntervals(const std::filesystem::path& databaseFile, 
   std::vector<LabelValues> values;
   for (const QString& label : labels) values.push_back(psr::bench::loadPooledLabelValues(db, names, label.toStdString()));
   const auto order = subsetOrder(values);
+  const auto categories = psr::bench::loadSampleCategories(db, names);
+  psr::bench::ClusterDesigns designs;  // one per column's item set, shared by metrics and pairs
   const QStringList& metrics = benchMetrics();
   for (int m = 0; m < metrics.size(); ++m) {
     const std::string metric = metrics[m].toStdString();
@@ -118,6 +130,13 @@ BenchIntervals computeBenchIntervals(const std::filesystem::path& databaseFile, 
           out.paired.insert(BenchIntervals::pairKey(labels[i], labels[j], columnName(column), metrics[m]), interval);
           out.paired.insert(BenchIntervals::pairKey(labels[j], labels[i], columnName(column), metrics[m]),
                             negated(interval));
+        }
+        for (const auto& [column, interval] :
+             psr::bench::pairedClusterIntervals(values[i], values[j], metric, order, categories, designs)) {
+          out.pairedByCategory.insert(BenchIntervals::pairKey(labels[i], labels[j], columnName(column), metrics[m]),
+                                      interval);
+          out.pairedByCategory.insert(BenchIntervals::pairKey(labels[j], labels[i], columnName(column), metrics[m]),
+                                      negated(interval));
         }
       }
     }

@@ -9,6 +9,7 @@
 #include <QThreadPool>
 
 #include "bench/bench_stats.h"
+#include "bench/cluster_intervals.h"
 
 namespace psr::ui {
 
@@ -26,10 +27,15 @@ struct BenchIntervals {
   /// pairKey(a, b, subset or kBenchOverall, metric) -> the paired a - b interval over the items
   /// (and common seeds) both scored, as the report's `paired`; stored for both orders.
   QHash<QString, psr::bench::Interval> paired;
+  /// pairKey(...) -> the same items' category-robust interval, as the report's
+  /// `paired_by_category` (valid == false: not estimable, with its reason); both orders.
+  QHash<QString, psr::bench::ClusterInterval> pairedByCategory;
 
   std::optional<psr::bench::Interval> interval(const QString& label, const QString& subset, const QString& metric) const;
   std::optional<psr::bench::Interval> pairedInterval(const QString& a, const QString& b, const QString& subset,
                                                      const QString& metric) const;
+  std::optional<psr::bench::ClusterInterval> pairedCategoryInterval(const QString& a, const QString& b,
+                                                                    const QString& subset, const QString& metric) const;
   static QString pairKey(const QString& a, const QString& b, const QString& subset, const QString& metric);
 };
 
