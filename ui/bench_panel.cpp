@@ -314,14 +314,17 @@ void BenchPanel::updateLabels(psr::store::Workspace& workspace) {
   const QList<BenchLabel> labels = readBenchLabels(workspace.db(), comparedSuites());
   QStringList names;
   for (const BenchLabel& l : labels) names << l.label;
-  // Other suites start from the default choice; on the same ones the user's checks stay and
-  // labels that appear (a run elsewhere, a run from the bar) join while there is room.
+  // Another suite starts from the default choice; on the same one (pooled or not) the user's
+  // checks stay, less labels the pooled suites lack, and labels that appear (a run elsewhere, a
+  // run from the bar, un-pooling) join while there is room.
   const QString compared = comparedSuites().join(QStringLiteral(" + "));
   if (compared != labelsSuite_) {
+    if (suite() != labelsPrimary_) seenLabels_.clear();
     labelsSuite_ = compared;
-    seenLabels_.clear();
+    labelsPrimary_ = suite();
   }
   QStringList checked = seenLabels_.isEmpty() ? QStringList() : shownLabels();
+  checked.removeIf([&](const QString& name) { return !names.contains(name); });
   for (const QString& name : names) {
     if (checked.contains(name)) continue;
     if (justRun_.contains(name) || (!seenLabels_.contains(name) && checked.size() < kDefaultShown)) checked << name;
@@ -340,7 +343,8 @@ void BenchPanel::updateLabels(psr::store::Workspace& workspace) {
     QListWidgetItem* item = labelList_->item(i);
     item->setCheckState(checked.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
   }
-  for (const QString& name : names) seenLabels_.insert(name);
+  // Only the listed labels count as seen: one a pooled suite lacked rejoins when it is back.
+  seenLabels_ = QSet<QString>(names.begin(), names.end());
 }
 
 void BenchPanel::updateCharts() {
@@ -385,6 +389,7 @@ bool BenchPanel::reload(psr::store::Workspace& workspace) {
     fingerprint_.clear();
     seenLabels_.clear();
     labelsSuite_.clear();
+    labelsPrimary_.clear();
     justRun_.clear();
     dirty_ = true;
     banner_->hide();

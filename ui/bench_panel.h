@@ -96,6 +96,7 @@ class BenchPanel : public WorkspacePanel {
   QString fingerprint_;
   bool dirty_ = true;
   QString labelsSuite_;            // the compared suites seenLabels_ belongs to (joined)
+  QString labelsPrimary_;          // their first suite: pooling keeps it, and keeps the user's checks
   QStringList pooled_;             // suites pooled with the current one, in the suite list's order
   QSet<QString> seenLabels_;       // labels listed before: a new one is checked when it appears
   QSet<QString> justRun_;          // labels the run bar finished: shown even beyond the default count

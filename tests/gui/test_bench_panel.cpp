@@ -675,6 +675,24 @@ class TestBenchPanel : public QObject {
     panel.setPooledSuites({"second", "no-such-suite"});
     QCOMPARE(panel.comparedSuites(), (QStringList{"builtin", "second"}));
 
+    // Pooling keeps the models the user chose, less those a pooled suite lacks, which rejoin
+    // when the pool is undone; another first suite starts from the default choice again.
+    panel.setPooledSuites({});
+    panel.setShownLabels({"sft", "rl"});
+    panel.setPooledSuites({"second"});
+    QCOMPARE(panel.shownLabels(), (QStringList{"sft", "rl"}));
+    panel.setSuite("second");
+    panel.setShownLabels({"second-only", "rl"});
+    panel.setPooledSuites({"builtin"});
+    QCOMPARE(panel.availableLabels(), (QStringList{"oracle", "sft", "rl"}));
+    QCOMPARE(panel.shownLabels(), QStringList{"rl"});
+    panel.setPooledSuites({});
+    QVERIFY(panel.shownLabels().contains("second-only") && panel.shownLabels().contains("rl"));
+    QVERIFY(!panel.shownLabels().contains("sft"));  // unchecked by the user while listed: stays so
+    panel.setSuite("builtin");
+    QCOMPARE(panel.shownLabels(), (QStringList{"oracle", "sft", "rl"}));
+    panel.setPooledSuites({"second"});
+
     // Seed replicates that differ between the pooled suites are refused with the reason, not mixed.
     auto& db = f->workspace->db();
     db.exec("INSERT INTO bench_runs(label, suite, seed) VALUES ('rl', 'second', 1)");
