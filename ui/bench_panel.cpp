@@ -155,7 +155,7 @@ QWidget* BenchPanel::createSelection() {
   poolButton_->setObjectName(QStringLiteral("benchPool"));
   poolButton_->setToolTip(tr("Pool other suites' samples with this one's, for tighter intervals (as psr bench report "
                              "--pool): the models run on every pooled suite with the same seed replicates are "
-                             "compared; a cell's samples open from the first suite"));
+                             "compared; a cell's samples open from every pooled suite, named by suite"));
   poolButton_->setPopupMode(QToolButton::InstantPopup);
   poolMenu_ = new QMenu(poolButton_);
   poolButton_->setMenu(poolMenu_);
@@ -425,14 +425,14 @@ bool BenchPanel::reload(psr::store::Workspace& workspace) {
                               runs_->columnTypes()));
     // The open drill-down follows new values; a changed selection closes it.
     if (drilldown_->isVisibleTo(this)) {
-      if (drilldown_->suite() == suite() && drilldown_->labels() == shown) drilldown_->reload(db);
+      if (drilldown_->suites() == comparedSuites() && drilldown_->labels() == shown) drilldown_->reload(db);
       else drilldown_->hide();
     }
   }
   if (pendingCell_) {
     const Cell cell = *pendingCell_;
     pendingCell_.reset();
-    drilldown_->open(db, suite(), cell.subset, cell.metric, cell.label, shownLabels());
+    drilldown_->open(db, comparedSuites(), cell.subset, cell.metric, cell.label, shownLabels());
     drilldown_->show();
   }
   const int runs = runs_->rowCount();

@@ -51,6 +51,7 @@
 #include "error_banner.h"
 #include "inspect/score_image_view.h"
 #include "path_conversion.h"
+#include "bench/bench_grids.h"
 #include "store/workspace.h"
 #include "world/rng.h"
 
@@ -311,6 +312,16 @@ double threadCpuMs() {
   timespec t{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
   return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
+
+/// Shows the panel on the fixture's workspace, large enough to drill down, with a fake scorer
+/// CLI; false when the window never got exposed.
+bool showForDrillDown(BenchPanel& panel, Fixture& f) {
+  panel.setCliPath(fakePsr("psr-score", false));
+  panel.resize(1500, 1000);
+  panel.setWorkspace(f.workspace.get());
+  panel.show();
+  return QTest::qWaitForWindowExposed(&panel);
 }
 
 QStringList subsetTitles() {
@@ -704,14 +715,55 @@ class TestBenchPanel : public QObject {
              qPrintable(panel.errorBanner()->message()));
   }
 
+  // Pooled, a cell's samples come from every pooled suite, each with its own suite's values and
+  // named by its suite.
+  void pooledDrillDownListsEverySuite() {
+    auto f = makeFixture("pooled-drill");
+    addSecondSuite(*f, "second");
+    BenchPanel panel;
+    QVERIFY(showForDrillDown(panel, *f));
+    panel.setPooledSuites({"second"});
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.intervalsPending(), kWaitMs);
+    QVERIFY(panel.openCell("attribute", "psr", "sft"));
+    psr::ui::BenchDrilldown* drill = panel.drilldown();
+    QCOMPARE(drill->suites(), (QStringList{"builtin", "second"}));
+    QCOMPARE(drill->samples().size(), qsizetype(2 * kPerSubset));
+    auto& db = f->workspace->db();
+    auto stored = db.prepare(
+        "SELECT avg(v.value) FROM bench_results v JOIN bench_runs r ON r.id = v.run_id "
+        "WHERE r.suite = ? AND r.label = 'sft' AND v.sample_id = ? AND v.metric = 'psr'");
+    int fromSecond = 0;
+    qint64 secondKey = -1;
+    for (const psr::ui::BenchSample& s : drill->samples()) {
+      QCOMPARE(s.key, (s.suite == "second" ? psr::bench::kSuiteStride : 0) + s.id);
+      stored.reset();
+      stored.bind(1, s.suite.toStdString()).bind(2, std::int64_t(s.id));
+      QVERIFY(stored.step());
+      const auto mean = s.mean("sft", "psr");
+      QVERIFY(mean && std::abs(*mean - stored.columnDouble(0)) < 1e-12);
+      QVERIFY(!s.referenceBlobs.isEmpty());  // the item's own row, not only its values
+      if (s.suite == "second") {
+        ++fromSecond;
+        secondKey = s.key;
+      }
+    }
+    QCOMPARE(fromSecond, kPerSubset);
+    QVERIFY(drill->showSample(secondKey));
+    QCOMPARE(drill->shownSample(), secondKey);
+    const int row = int(drill->sampleIds().indexOf(secondKey));
+    QVERIFY(drill->sampleTable()->item(row, 0)->text().startsWith(QStringLiteral("second \u00b7 ")));
+    // Un-pooled again, the same cell lists the first suite's samples only.
+    panel.setPooledSuites({});
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.intervalsPending(), kWaitMs);
+    QVERIFY(panel.openCell("attribute", "psr", "sft"));
+    QCOMPARE(drill->suites(), QStringList{"builtin"});
+    QCOMPARE(drill->samples().size(), qsizetype(kPerSubset));
+  }
+
   void cellClickDrillsDownToTheSamples() {
     auto f = makeFixture("drill");
     BenchPanel panel;
-    panel.setCliPath(fakePsr("psr-score", false));
-    panel.resize(1500, 1000);
-    panel.setWorkspace(f->workspace.get());
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showForDrillDown(panel, *f));
     QTRY_VERIFY_WITH_TIMEOUT(!panel.intervalsPending(), kWaitMs);
 
     BenchGridModel* grid = panel.gridModel();

@@ -134,9 +134,9 @@ void BenchDrilldown::setCliPath(const QString& path) { scorer_->setCliPath(path)
 
 void BenchDrilldown::setBlobStore(const psr::store::BlobStore& blobs) { loader_->setBlobStore(blobs); }
 
-void BenchDrilldown::open(psr::store::Database& db, const QString& suite, const QString& subset, const QString& metric,
-                          const QString& label, const QStringList& labels) {
-  suite_ = suite;
+void BenchDrilldown::open(psr::store::Database& db, const QStringList& suites, const QString& subset,
+                          const QString& metric, const QString& label, const QStringList& labels) {
+  suites_ = suites;
   subset_ = subset;
   metric_ = metric;
   label_ = label;
@@ -145,7 +145,7 @@ void BenchDrilldown::open(psr::store::Database& db, const QString& suite, const 
 }
 
 void BenchDrilldown::reload(psr::store::Database& db) {
-  if (!suite_.isEmpty()) populate(db, shown_, seed_);
+  if (!suites_.isEmpty()) populate(db, shown_, seed_);
 }
 
 void BenchDrilldown::populate(psr::store::Database& db, qint64 keepSample, int keepSeed) {
@@ -153,7 +153,7 @@ void BenchDrilldown::populate(psr::store::Database& db, qint64 keepSample, int k
     if (const BenchSample* s = sample(keepSample)) return *s;
     return std::nullopt;
   }();
-  samples_ = readBenchSamples(db, suite_, subset_, labels_);
+  samples_ = readBenchSamples(db, suites_, subset_, labels_);
   QList<int> seeds;
   for (const BenchSample& s : samples_) {
     for (int seed : s.seeds()) {
@@ -191,11 +191,15 @@ QList<qint64> BenchDrilldown::sampleIds() const {
   return ids;
 }
 
-const BenchSample* BenchDrilldown::sample(qint64 id) const {
+const BenchSample* BenchDrilldown::sample(qint64 key) const {
   for (const BenchSample& s : samples_) {
-    if (s.id == id) return &s;
+    if (s.key == key) return &s;
   }
   return nullptr;
+}
+
+QString BenchDrilldown::sampleName(const BenchSample& s) const {
+  return suites_.size() > 1 ? QStringLiteral("%1 \u00b7 %2").arg(s.suite).arg(s.id) : QString::number(s.id);
 }
 
 void BenchDrilldown::fillTable() {
@@ -222,8 +226,8 @@ void BenchDrilldown::fillTable() {
   table_->setRowCount(int(order.size()));
   for (int row = 0; row < order.size(); ++row) {
     const BenchSample& s = *order[row];
-    auto* id = new QTableWidgetItem(QString::number(s.id));
-    id->setData(Qt::UserRole, s.id);
+    auto* id = new QTableWidgetItem(sampleName(s));
+    id->setData(Qt::UserRole, s.key);
     table_->setItem(row, 0, id);
     auto* instruction = new QTableWidgetItem(s.instruction);
     instruction->setToolTip(s.instruction);
@@ -241,18 +245,18 @@ void BenchDrilldown::fillTable() {
                       .arg(benchSubsetTitle(subset_), benchMetricLongTitle(metric_), label_));
 }
 
-bool BenchDrilldown::showSample(qint64 id) {
-  const BenchSample* s = sample(id);
+bool BenchDrilldown::showSample(qint64 key) {
+  const BenchSample* s = sample(key);
   if (!s) return false;
-  shown_ = id;
+  shown_ = key;
   for (int row = 0; row < table_->rowCount(); ++row) {
-    if (table_->item(row, 0)->data(Qt::UserRole).toLongLong() == id && table_->currentRow() != row) {
+    if (table_->item(row, 0)->data(Qt::UserRole).toLongLong() == key && table_->currentRow() != row) {
       const QSignalBlocker quiet(table_);
       table_->setCurrentCell(row, 0);
     }
   }
   rebuildStrip();
-  emit sampleShown(id);
+  emit sampleShown(key);
   return true;
 }
 
@@ -272,7 +276,7 @@ void BenchDrilldown::whenImage(const QString& sha, const std::function<void(cons
 }
 
 QString BenchDrilldown::scoreKey(const QString& label, qint64 sample) const {
-  return suite_ + QChar(0x1f) + label + QChar(0x1f) + QString::number(seed_) + QChar(0x1f) + QString::number(sample);
+  return suites_.join(QChar(0x1e)) + QChar(0x1f) + label + QChar(0x1f) + QString::number(seed_) + QChar(0x1f) + QString::number(sample);
 }
 
 void BenchDrilldown::rebuildStrip() {
@@ -289,7 +293,7 @@ void BenchDrilldown::rebuildStrip() {
     instruction_->clear();
     return;
   }
-  instruction_->setText(tr("Sample %1: %2").arg(s->id).arg(s->instruction));
+  instruction_->setText(tr("Sample %1: %2").arg(sampleName(*s), s->instruction));
 
   auto* refs = new QWidget;
   auto* refsLayout = new QVBoxLayout(refs);
@@ -362,7 +366,7 @@ void BenchDrilldown::requestScores(const BenchSample& s) {
       column->setScore(std::nullopt, tr("No references to find subjects with."));
       continue;
     }
-    const QString key = scoreKey(label, s.id);
+    const QString key = scoreKey(label, s.key);
     if (scorer_->result(key) || !scorer_->error(key).isEmpty()) {
       showScore(key);
       continue;

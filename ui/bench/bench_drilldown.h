@@ -36,23 +36,25 @@ class BenchDrilldown : public QWidget {
   void setCliPath(const QString& path);
   void setBlobStore(const psr::store::BlobStore& blobs);
 
-  /// Shows the samples of `subset` in `suite` for `labels`, ranked by `label`'s `metric`.
-  void open(psr::store::Database& db, const QString& suite, const QString& subset, const QString& metric,
+  /// Shows the samples of `subset` in `suites` (pooled when several) for `labels`, ranked by
+  /// `label`'s `metric`.
+  void open(psr::store::Database& db, const QStringList& suites, const QString& subset, const QString& metric,
             const QString& label, const QStringList& labels);
   /// Re-reads the open selection (a run stored more), keeping the shown sample and seed.
   void reload(psr::store::Database& db);
-  /// Shows sample `id` of the open subset; false when it is not listed.
-  bool showSample(qint64 id);
+  /// Shows the sample with this key (BenchSample::key: its id unless suites are pooled); false
+  /// when it is not listed.
+  bool showSample(qint64 key);
   void setSeed(int seed);
 
-  QString suite() const { return suite_; }
+  QStringList suites() const { return suites_; }
   QString subset() const { return subset_; }
   QString metric() const { return metric_; }
   QString rankedBy() const { return label_; }
   QStringList labels() const { return labels_; }
   qint64 shownSample() const { return shown_; }
   int seed() const { return seed_; }
-  /// Sample ids in the order listed.
+  /// Sample keys in the order listed.
   QList<qint64> sampleIds() const;
   const QList<BenchSample>& samples() const { return samples_; }
   QString title() const;
@@ -64,7 +66,7 @@ class BenchDrilldown : public QWidget {
   BenchBoxScorer* scorer() const { return scorer_; }
 
  signals:
-  void sampleShown(qint64 id);
+  void sampleShown(qint64 key);
   void closeRequested();
 
  private:
@@ -76,9 +78,12 @@ class BenchDrilldown : public QWidget {
   void showScore(const QString& key);
   void whenImage(const QString& sha, const std::function<void(const QImage&)>& apply);
   QString scoreKey(const QString& label, qint64 sample) const;
-  const BenchSample* sample(qint64 id) const;
+  const BenchSample* sample(qint64 key) const;
+  /// "12", or "second · 12" when suites are pooled.
+  QString sampleName(const BenchSample& sample) const;
 
-  QString suite_, subset_, metric_, label_;
+  QStringList suites_;
+  QString subset_, metric_, label_;
   QStringList labels_;
   QList<BenchSample> samples_;
   qint64 shown_ = -1;

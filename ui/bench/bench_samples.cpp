@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "bench/bench_grids.h"
 #include "store/database.h"
 
 namespace psr::ui {
@@ -57,52 +58,61 @@ QList<int> BenchSample::seeds() const {
   return out;
 }
 
-QList<BenchSample> readBenchSamples(psr::store::Database& db, const QString& suite, const QString& subset,
+QList<BenchSample> readBenchSamples(psr::store::Database& db, const QStringList& suites, const QString& subset,
                                     const QStringList& labels) {
-  const std::string s = suite.toStdString(), sub = subset.toStdString();
+  const std::string sub = subset.toStdString();
   std::map<qint64, BenchSample> samples;
-  auto items = db.prepare(
-      "SELECT i.sample_id, i.instruction, i.categories, i.ref_blobs, i.oracle_blob FROM bench_items i "
-      "JOIN bench_suites s ON s.id = i.suite_id WHERE s.name = ? AND i.subset = ?");
-  items.bind(1, std::string_view(s)).bind(2, std::string_view(sub));
-  while (items.step()) {
-    BenchSample& item = samples[items.columnInt(0)];
-    item.id = items.columnInt(0);
-    item.subset = subset;
-    item.instruction = text(items, 1);
-    for (const QJsonValue& c : QJsonDocument::fromJson(text(items, 2).toUtf8()).array()) {
-      item.categories << c.toObject().value(QLatin1String("noun")).toString();
+  for (qsizetype k = 0; k < suites.size(); ++k) {
+    const std::string s = suites[k].toStdString();
+    const qint64 base = suites.size() > 1 ? qint64(k) * psr::bench::kSuiteStride : 0;
+    const auto at = [&](qint64 id) -> BenchSample& {
+      BenchSample& item = samples[base + id];
+      item.id = id;
+      item.key = base + id;
+      item.suite = suites[k];
+      item.subset = subset;
+      return item;
+    };
+    auto items = db.prepare(
+        "SELECT i.sample_id, i.instruction, i.categories, i.ref_blobs, i.oracle_blob FROM bench_items i "
+        "JOIN bench_suites s ON s.id = i.suite_id WHERE s.name = ? AND i.subset = ?");
+    items.bind(1, std::string_view(s)).bind(2, std::string_view(sub));
+    while (items.step()) {
+      BenchSample& item = at(items.columnInt(0));
+      item.instruction = text(items, 1);
+      for (const QJsonValue& c : QJsonDocument::fromJson(text(items, 2).toUtf8()).array()) {
+        item.categories << c.toObject().value(QLatin1String("noun")).toString();
+      }
+      for (const QJsonValue& r : QJsonDocument::fromJson(text(items, 3).toUtf8()).array()) item.referenceBlobs << r.toString();
+      item.oracleBlob = text(items, 4);
     }
-    for (const QJsonValue& r : QJsonDocument::fromJson(text(items, 3).toUtf8()).array()) item.referenceBlobs << r.toString();
-    item.oracleBlob = text(items, 4);
-  }
-  std::vector<std::string> bound{s, sub};
-  for (const QString& l : labels) bound.push_back(l.toStdString());
-  auto values = db.prepare(
-      "SELECT r.label, r.seed, b.sample_id, b.metric, b.value FROM bench_runs r "
-      "JOIN bench_results b ON b.run_id = r.id WHERE r.suite = ? AND b.subset = ?" + labelFilter(labels));
-  bindAll(values, bound);
-  while (!labels.isEmpty() && values.step()) {
-    BenchSample& item = samples[values.columnInt(2)];
-    item.id = values.columnInt(2);
-    item.subset = subset;
-    item.outputs[text(values, 0)][int(values.columnInt(1))].values.insert(text(values, 3), values.columnDouble(4));
-  }
-  // Outputs carry no subset; the item table tells which samples belong to this one.
-  auto outputs = db.prepare(
-      "SELECT r.label, r.seed, o.sample_id, o.image_blob, o.error FROM bench_runs r "
-      "JOIN bench_outputs o ON o.run_id = r.id "
-      "JOIN bench_items i ON i.sample_id = o.sample_id AND i.suite_id = (SELECT id FROM bench_suites WHERE name = r.suite) "
-      "WHERE r.suite = ? AND i.subset = ?" + labelFilter(labels));
-  bindAll(outputs, bound);
-  while (!labels.isEmpty() && outputs.step()) {
-    BenchSampleOutput& o = samples[outputs.columnInt(2)].outputs[text(outputs, 0)][int(outputs.columnInt(1))];
-    o.imageBlob = text(outputs, 3);
-    o.error = text(outputs, 4);
+    if (labels.isEmpty()) continue;
+    std::vector<std::string> bound{s, sub};
+    for (const QString& l : labels) bound.push_back(l.toStdString());
+    auto values = db.prepare(
+        "SELECT r.label, r.seed, b.sample_id, b.metric, b.value FROM bench_runs r "
+        "JOIN bench_results b ON b.run_id = r.id WHERE r.suite = ? AND b.subset = ?" + labelFilter(labels));
+    bindAll(values, bound);
+    while (values.step()) {
+      at(values.columnInt(2)).outputs[text(values, 0)][int(values.columnInt(1))].values.insert(text(values, 3),
+                                                                                             values.columnDouble(4));
+    }
+    // Outputs carry no subset; the item table tells which samples belong to this one.
+    auto outputs = db.prepare(
+        "SELECT r.label, r.seed, o.sample_id, o.image_blob, o.error FROM bench_runs r "
+        "JOIN bench_outputs o ON o.run_id = r.id "
+        "JOIN bench_items i ON i.sample_id = o.sample_id AND i.suite_id = (SELECT id FROM bench_suites WHERE name = r.suite) "
+        "WHERE r.suite = ? AND i.subset = ?" + labelFilter(labels));
+    bindAll(outputs, bound);
+    while (outputs.step()) {
+      BenchSampleOutput& o = at(outputs.columnInt(2)).outputs[text(outputs, 0)][int(outputs.columnInt(1))];
+      o.imageBlob = text(outputs, 3);
+      o.error = text(outputs, 4);
+    }
   }
   QList<BenchSample> out;
   out.reserve(qsizetype(samples.size()));
-  for (auto& [id, item] : samples) out.append(std::move(item));
+  for (auto& [key, item] : samples) out.append(std::move(item));
   return out;
 }
 

@@ -26,7 +26,9 @@ struct BenchSampleOutput {
 
 /** One benchmark item with every shown model's outputs: what the drill-down lays side by side. */
 struct BenchSample {
-  qint64 id = 0;
+  qint64 id = 0;       ///< sample id inside its suite
+  QString suite;       ///< the suite it belongs to
+  qint64 key = 0;      ///< the drill-down's handle: id, or k * bench::kSuiteStride + id when k suites are pooled
   QString subset;
   QString instruction;
   QStringList categories;      ///< prompt noun per subject, in reference order
@@ -40,9 +42,11 @@ struct BenchSample {
   QList<int> seeds() const;
 };
 
-/// The items of `subset` in `suite` (by sample id) with the outputs and values of `labels`.
-/// Samples with values but no stored item (older rows) are listed with what is known.
-QList<BenchSample> readBenchSamples(psr::store::Database& db, const QString& suite, const QString& subset,
+/// The items of `subset` in `suites` (by key: suite order, then sample id) with the outputs and
+/// values of `labels`; several suites are pooled as the report pools them (keys as
+/// bench::loadPooledLabelValues'). Samples with values but no stored item (older rows) are listed
+/// with what is known.
+QList<BenchSample> readBenchSamples(psr::store::Database& db, const QStringList& suites, const QString& subset,
                                     const QStringList& labels);
 
 }  // namespace psr::ui
