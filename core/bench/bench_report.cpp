@@ -308,7 +308,7 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
         int commonSeeds = 0;
         const auto paired = pairedIntervals(data[labels[a]].values, data[labels[b]].values, metric, m, subsets,
                                             o.bootstrap, o.seed, &commonSeeds);
-        const auto byIdentity = pairedClusterIntervals(data[labels[a]].values, data[labels[b]].values, metric,
+        const auto byCategory = pairedClusterIntervals(data[labels[a]].values, data[labels[b]].values, metric,
                                                         subsets, categories, designs);
         for (const auto& col : columns) {
           const auto& ca = cells[labels[a]];
@@ -325,11 +325,11 @@ json benchReport(store::Workspace& ws, const ReportOptions& o) {
             entry["paired"] = intervalJson(p);
             entry["paired"]["seeds"] = commonSeeds;  // 0: per-sample means over each model's own seeds
             entry["paired_significant"] = excludesZero(p);
-            const auto id = byIdentity.find(col);
-            if (id != byIdentity.end()) {
-              entry["paired_by_category"] = categoryJson(id->second);
-              if (id->second.valid)
-                entry["paired_by_category_significant"] = id->second.lo > 0 || id->second.hi < 0;
+            const auto cat = byCategory.find(col);
+            if (cat != byCategory.end()) {
+              entry["paired_by_category"] = categoryJson(cat->second);
+              if (cat->second.valid)
+                entry["paired_by_category_significant"] = cat->second.lo > 0 || cat->second.hi < 0;
             }
           }
           diffs.push_back(entry);

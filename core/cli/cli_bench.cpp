@@ -234,10 +234,10 @@ struct ReportArgs {
 };
 
 /// "  cat [lo, hi] *": the category-robust interval of a paired difference, when the report has one.
-void printClusterInterval(const json& d) {
+void printCategoryInterval(const json& d) {
   if (!d.contains("paired_by_category") || !d["paired_by_category"].contains("lo")) return;
-  const auto& id = d["paired_by_category"];
-  std::printf("  cat [%+.3f, %+.3f]%s", id["lo"].get<double>(), id["hi"].get<double>(),
+  const auto& cat = d["paired_by_category"];
+  std::printf("  cat [%+.3f, %+.3f]%s", cat["lo"].get<double>(), cat["hi"].get<double>(),
               d.value("paired_by_category_significant", false) ? " *" : "");
 }
 
@@ -273,7 +273,7 @@ void printReport(const json& r) {
       const auto& p = d["paired"];
       std::printf("  paired %+.3f [%+.3f, %+.3f]%s", p["mean"].get<double>(), p["lo"].get<double>(),
                   p["hi"].get<double>(), d.value("paired_significant", false) ? " *" : "");
-      printClusterInterval(d);
+      printCategoryInterval(d);
     }
     std::printf("\n");
   }
@@ -289,7 +289,7 @@ void printReport(const json& r) {
                 d["b"].get<std::string>().c_str(), d["metric"].get<std::string>().c_str(),
                 d["subset"].get<std::string>().c_str(), p["mean"].get<double>(), p["lo"].get<double>(),
                 p["hi"].get<double>(), d.value("paired_significant", false) ? " *" : "");
-    printClusterInterval(d);
+    printCategoryInterval(d);
     std::printf("\n");
   }
 }

@@ -507,6 +507,23 @@ class TestBenchPanel : public QObject {
     QVERIFY(pairedChecked > 0);
     QVERIFY(pairedSignificant > 0);
     QVERIFY(categoryEstimable > 0 && categoryEstimable < pairedChecked);  // both kinds of line shown
+
+    // The CLI's text report prints the same category-robust intervals ("cat [lo, hi]").
+    QProcess text;
+    text.start(PSR_CLI_PATH, {"-w", f->dir, "bench", "report", "--suite", "builtin"});
+    QVERIFY(text.waitForFinished(kWaitMs));
+    QVERIFY2(text.exitCode() == 0, text.readAllStandardError().constData());
+    const QString printed = QString::fromUtf8(text.readAllStandardOutput());
+    QVERIFY(printed.contains("cat: category-robust 95% CI"));
+    int printedChecked = 0;
+    for (const QJsonValue& d : r.value("differences").toArray()) {
+      const QJsonObject c = d.toObject()["paired_by_category"].toObject();
+      if (!c.contains("lo")) continue;
+      const QString expect = QString::asprintf("cat [%+.3f, %+.3f]", c["lo"].toDouble(), c["hi"].toDouble());
+      QVERIFY2(printed.contains(expect), qPrintable(expect));
+      ++printedChecked;
+    }
+    QCOMPARE(printedChecked, categoryEstimable);
   }
 
   void radarChartsDrawEveryModel() {
