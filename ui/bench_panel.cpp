@@ -159,6 +159,16 @@ QWidget* BenchPanel::createSelection() {
   poolButton_->setPopupMode(QToolButton::InstantPopup);
   poolMenu_ = new QMenu(poolButton_);
   poolButton_->setMenu(poolMenu_);
+  categoryRule_ = new QToolButton(box);
+  categoryRule_->setObjectName(QStringLiteral("benchCategoryRule"));
+  categoryRule_->setText(tr("By category"));
+  categoryRule_->setCheckable(true);
+  categoryRule_->setToolTip(tr("Badges by the category-robust paired intervals (as psr bench report's "
+                               "paired_by_category), which let items sharing a subject be correlated, instead of "
+                               "the item bootstrap's; where not estimable, the item bootstrap's"));
+  connect(categoryRule_, &QToolButton::toggled, this, [this](bool on) {
+    grid_->setNoiseRule(on ? NoiseRule::Categories : NoiseRule::Items);
+  });
   labelList_ = new QListWidget(box);
   labelList_->setObjectName(QStringLiteral("benchModels"));
   labelList_->setToolTip(tr("Models (run labels) compared in the table and charts, in the order they were first run"));
@@ -171,6 +181,7 @@ QWidget* BenchPanel::createSelection() {
   row->addWidget(new QLabel(tr("Suite"), box));
   row->addWidget(suiteBox_);
   row->addWidget(poolButton_);
+  row->addWidget(categoryRule_);
   row->addSpacing(12);
   row->addWidget(new QLabel(tr("Models"), box));
   row->addWidget(labelList_, 1);

@@ -63,6 +63,8 @@ class BenchPanel : public WorkspacePanel {
   BenchRunBar* runBar() const { return runBar_; }
   QComboBox* suiteBox() const { return suiteBox_; }
   QToolButton* poolButton() const { return poolButton_; }
+  /// Checked: badges follow the category-robust paired intervals instead of the item bootstrap's.
+  QToolButton* categoryRuleButton() const { return categoryRule_; }
   QListWidget* labelList() const { return labelList_; }
   BenchGridModel* gridModel() const { return grid_; }
   QTableView* gridView() const { return gridView_; }
@@ -108,6 +110,7 @@ class BenchPanel : public WorkspacePanel {
   BenchRunBar* runBar_;
   QComboBox* suiteBox_ = nullptr;
   QToolButton* poolButton_ = nullptr;
+  QToolButton* categoryRule_ = nullptr;
   QMenu* poolMenu_ = nullptr;
   QListWidget* labelList_ = nullptr;
   BenchGridModel* grid_;

@@ -524,6 +524,33 @@ class TestBenchPanel : public QObject {
       ++printedChecked;
     }
     QCOMPARE(printedChecked, categoryEstimable);
+
+    // "By category": badges follow the report's category-robust verdict where it is estimable,
+    // else its item-bootstrap paired verdict; unchecked, the item bootstrap's again.
+    panel.categoryRuleButton()->click();
+    QCOMPARE(int(grid->noiseRule()), int(psr::ui::NoiseRule::Categories));
+    int categoryChecked = 0, categoryMoved = 0;
+    const auto badgeOf = [&](const QString& label, const QString& subset, const QString& metric) {
+      return grid->index(grid->rowOf(subset), grid->columnOf(label, metric)).data(BenchGridModel::BadgeRole).toInt();
+    };
+    for (const QJsonValue& d : r.value("differences").toArray()) {
+      const QJsonObject o = d.toObject();
+      const QString subset = o["subset"].toString(), metric = o["metric"].toString();
+      const QString best = psr::ui::bestLabel(grid->intervals(), panel.shownLabels(), subset, metric);
+      const QString other = o["a"].toString() == best ? o["b"].toString() : o["b"].toString() == best ? o["a"].toString() : QString();
+      if (other.isEmpty()) continue;
+      const bool itemsWithin = !o["paired_significant"].toBool();
+      const bool estimable = o["paired_by_category"].toObject().contains("lo");
+      const bool byCategoryWithin = estimable ? !o["paired_by_category_significant"].toBool() : itemsWithin;
+      QCOMPARE(badgeOf(other, subset, metric), int(byCategoryWithin ? NoiseBadge::WithinNoise : NoiseBadge::BeyondNoise));
+      categoryMoved += byCategoryWithin != itemsWithin;
+      ++categoryChecked;
+    }
+    qInfo("by category: %d badges checked, %d differ from the item bootstrap's", categoryChecked, categoryMoved);
+    QCOMPARE(categoryChecked, 2 * 8 * 3);  // two non-best models per cell row
+    QVERIFY(categoryMoved > 0);            // the fixture tells the two rules apart
+    panel.categoryRuleButton()->click();
+    QCOMPARE(int(grid->noiseRule()), int(psr::ui::NoiseRule::Items));
   }
 
   void radarChartsDrawEveryModel() {

@@ -25,6 +25,12 @@ void BenchGridModel::setIntervals(const BenchIntervals& intervals) {
   if (rowCount() > 0 && columnCount() > 0) emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
 }
 
+void BenchGridModel::setNoiseRule(NoiseRule rule) {
+  if (rule == rule_) return;
+  rule_ = rule;
+  if (rowCount() > 0 && columnCount() > 0) emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {BadgeRole});
+}
+
 QString BenchGridModel::labelAt(int column) const {
   const int n = int(benchMetrics().size());
   return column >= 0 && column / n < means_.labels.size() ? means_.labels[column / n] : QString();
@@ -150,7 +156,7 @@ QVariant BenchGridModel::data(const QModelIndex& index, int role) const {
       return role == LowRole ? i->lo : i->hi;
     }
     case BadgeRole:
-      return int(hasIntervals_ ? noiseBadge(intervals_, means_.labels, labelAt(column), subsetAt(row), metricAt(column))
+      return int(hasIntervals_ ? noiseBadge(intervals_, means_.labels, labelAt(column), subsetAt(row), metricAt(column), rule_)
                                : NoiseBadge::None);
     case LabelRole: return labelAt(column);
     case SubsetRole: return subsetAt(row);

@@ -29,6 +29,9 @@ class BenchGridModel : public QAbstractTableModel {
   void setMeans(const BenchMeans& means);
   /// Intervals for the shown labels (ignored when they belong to another selection).
   void setIntervals(const BenchIntervals& intervals);
+  /// Which paired interval decides the badges (BadgeRole); the item bootstrap's by default.
+  void setNoiseRule(NoiseRule rule);
+  NoiseRule noiseRule() const { return rule_; }
 
   const BenchMeans& means() const { return means_; }
   bool hasIntervals() const { return hasIntervals_; }
@@ -53,6 +56,7 @@ class BenchGridModel : public QAbstractTableModel {
   BenchMeans means_;
   BenchIntervals intervals_;
   bool hasIntervals_ = false;
+  NoiseRule rule_ = NoiseRule::Items;
 };
 
 }  // namespace psr::ui

@@ -83,7 +83,7 @@ QString bestLabel(const BenchIntervals& intervals, const QStringList& labels, co
 }
 
 NoiseBadge noiseBadge(const BenchIntervals& intervals, const QStringList& labels, const QString& label,
-                      const QString& subset, const QString& metric) {
+                      const QString& subset, const QString& metric, NoiseRule rule) {
   const auto mine = intervals.interval(label, subset, metric);
   if (!mine) return NoiseBadge::None;
   int scored = 0;
@@ -91,6 +91,10 @@ NoiseBadge noiseBadge(const BenchIntervals& intervals, const QStringList& labels
   if (scored < 2) return NoiseBadge::None;
   const QString best = bestLabel(intervals, labels, subset, metric);
   if (best == label) return NoiseBadge::Best;
+  if (rule == NoiseRule::Categories) {
+    const auto c = intervals.pairedCategoryInterval(label, best, subset, metric);
+    if (c && c->valid) return c->lo > 0 || c->hi < 0 ? NoiseBadge::BeyondNoise : NoiseBadge::WithinNoise;
+  }
   // The paired interval sees a consistent step between related models (sft and the rl tuned
   // from it) that two overlapping marginal intervals hide; without one, the overlap rule.
   if (const auto p = intervals.pairedInterval(label, best, subset, metric))

@@ -42,15 +42,20 @@ struct BenchIntervals {
 /// How one label's cell compares with the best label's on the same subset and metric.
 enum class NoiseBadge { None, Best, WithinNoise, BeyondNoise };
 
+/// Which paired interval decides a badge: the item bootstrap's (the report's `paired`), or the
+/// category-robust one (`paired_by_category`), which lets items sharing a subject be correlated
+/// and falls back to the item bootstrap's where it is not estimable.
+enum class NoiseRule { Items, Categories };
+
 /// The label with the highest mean on (subset, metric) among `labels`, "" when none has a value.
 QString bestLabel(const BenchIntervals& intervals, const QStringList& labels, const QString& subset, const QString& metric);
 /// Best for the best label; against it, WithinNoise when the paired interval label - best
 /// includes 0 (the report's `paired_significant` is false) and BeyondNoise when it excludes 0.
 /// Without a paired interval (more than kMaxPairedLabels labels, or no common items) the
 /// marginal rule: WithinNoise when the two intervals overlap (the report's `within_noise`).
-/// None with fewer than two labels or without intervals.
+/// None with fewer than two labels or without intervals. `rule` picks the paired interval.
 NoiseBadge noiseBadge(const BenchIntervals& intervals, const QStringList& labels, const QString& label,
-                      const QString& subset, const QString& metric);
+                      const QString& subset, const QString& metric, NoiseRule rule = NoiseRule::Items);
 
 /// Paired differences are computed for at most this many labels (28 pairs, ~0.2 s on 20-item
 /// subsets); the panel shows six by default.
