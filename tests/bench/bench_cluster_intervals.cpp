@@ -17,10 +17,11 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
+#include "bench/bench_grids.h"
 #include "bench/bench_stats.h"
 #include "bench/cluster_intervals.h"
+#include "normal_draws.h"
 #include "store/database.h"
 
 using Clock = std::chrono::steady_clock;
@@ -34,28 +35,17 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-/// Standard normal draws (Box-Muller on mt19937_64): the same figures with every standard library.
-struct Normal {
-  std::mt19937_64 rng;
-  explicit Normal(std::uint64_t seed) : rng(seed) {}
-  double uniform() { return (double(rng() >> 11) + 0.5) / 9007199254740992.0; }
-  double operator()() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(6.283185307179586 * uniform()); }
-};
+using Normal = psr::testing::NormalDraws;
 
 int coverage(const std::string& workspace, const std::string& suite, int draws) {
   psr::store::Database db(workspace + "/studio.db", psr::store::OpenMode::ReadOnly);
+  // The report's own reading of the items' categories, grouped by subset.
+  const auto categories = psr::bench::loadSampleCategories(db, {suite});
   std::map<std::string, std::vector<std::vector<std::string>>> bySubset;
   auto q = db.prepare(
-      "SELECT i.subset, i.categories FROM bench_items i JOIN bench_suites s ON s.id = i.suite_id WHERE s.name = ?");
+      "SELECT i.sample_id, i.subset FROM bench_items i JOIN bench_suites s ON s.id = i.suite_id WHERE s.name = ?");
   q.bind(1, std::string_view(suite));
-  while (q.step()) {
-    std::vector<std::string> keys;
-    const auto cats = nlohmann::json::parse(q.columnText(1), nullptr, false);
-    if (cats.is_array())
-      for (const auto& c : cats)
-        if (c.is_object() && c.contains("key") && c["key"].is_string()) keys.push_back(c["key"].get<std::string>());
-    bySubset[q.columnText(0)].push_back(keys);
-  }
+  while (q.step()) bySubset[q.columnText(1)].push_back(categories.at(q.columnInt(0)));
   if (bySubset.empty()) {
     std::fprintf(stderr, "no items of suite '%s' in %s\n", suite.c_str(), workspace.c_str());
     return 1;

@@ -12,20 +12,14 @@
 #include <vector>
 
 #include "bench/cluster_intervals.h"
+#include "normal_draws.h"
 #include "common/error.h"
 
 using namespace psr;
 
 namespace {
 
-/// Portable standard normal draws (Box-Muller on mt19937_64), so the coverage figures below are
-/// the same with every standard library.
-struct Normal {
-  std::mt19937_64 rng;
-  explicit Normal(std::uint64_t seed) : rng(seed) {}
-  double uniform() { return (double(rng() >> 11) + 0.5) / 9007199254740992.0; }
-  double operator()() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(6.283185307179586 * uniform()); }
-};
+using Normal = psr::testing::NormalDraws;
 
 /// n items, each showing `per` distinct clusters out of `pool` ("i0".."i<pool-1>").
 std::vector<std::vector<std::string>> randomClusters(int n, int per, int pool, std::uint64_t seed) {
